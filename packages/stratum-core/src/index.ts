@@ -1,7 +1,40 @@
 /* Errors */
 export { LodeError } from './errors';
-export type { LodeErrorKind } from './errors';
+export type { LodeErrorKind, LodeErrorOptions } from './errors';
 
 /* Logging */
 export { silentLogger } from './logger';
 export type { LodeLogger } from './logger';
+
+/* Framing */
+export { LineFramer } from './framing/line-framer';
+export type { LineFramerOptions } from './framing/line-framer';
+
+/* JSON-RPC */
+export type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './rpc/messages';
+export { classicCodec } from './rpc/classic-codec';
+export { StratumErrorCodes } from './rpc/stratum-error-codes';
+export type { StratumErrorCode } from './rpc/stratum-error-codes';
+export { RpcPeer } from './rpc/rpc-peer';
+export type {
+  IncomingNotification,
+  IncomingRequest,
+  InvalidLine,
+  RpcPeerCounters,
+  RpcPeerOptions,
+} from './rpc/rpc-peer';
+
+/* Transport */
+export type { CloseInfo, ConnectionCounters, LineTransport } from './transport/line-transport';
+export type { ConnectionOptions } from './transport/connection-options';
+export { StratumConnection } from './transport/stratum-connection';
+export { StratumServer } from './transport/stratum-server';
+export type { StratumServerOptions, TlsCertificate } from './transport/stratum-server';
+export { connectStratum } from './transport/connect-stratum';
+export type { ClientTlsOptions, ConnectStratumOptions } from './transport/connect-stratum';
+export { createLinePair } from './transport/line-pair';
+export type { LinePairOptions } from './transport/line-pair';
+
+/* URLs */
+export { parseStratumUrl } from './url/parse-stratum-url';
+export type { StratumScheme, StratumUrl } from './url/parse-stratum-url';

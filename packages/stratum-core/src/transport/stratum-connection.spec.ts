@@ -1,0 +1,158 @@
+import * as net from 'node:net';
+import { firstValueFrom, take, toArray } from 'rxjs';
+import { LineFramer } from '../framing/line-framer';
+import { connectStratum } from './connect-stratum';
+import type { StratumConnection } from './stratum-connection';
+import { StratumServer, type StratumServerOptions } from './stratum-server';
+
+/** A plain socket client that records the lines it receives. */
+interface RawClient {
+  socket: net.Socket;
+  lines: string[];
+  ended: Promise<void>;
+}
+
+function rawClient(port: number): Promise<RawClient> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const framer = new LineFramer();
+    const lines: string[] = [];
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.on('data', (chunk: Buffer) => lines.push(...framer.push(chunk)));
+    socket.on('error', () => undefined);
+    socket.once('connect', () => resolve({ socket, lines, ended }));
+    socket.once('error', reject);
+  });
+}
+
+describe('StratumConnection', () => {
+  let server: StratumServer;
+  let port: number;
+  const sockets: net.Socket[] = [];
+  const conns: StratumConnection[] = [];
+
+  async function start(options: Partial<StratumServerOptions> = {}): Promise<void> {
+    server = new StratumServer({ host: '127.0.0.1', port: 0, ...options });
+    server.connections$.subscribe((c) => conns.push(c));
+    ({ port } = await server.listen());
+  }
+
+  async function accepted(): Promise<StratumConnection> {
+    return conns.length > 0 ? conns[conns.length - 1] : firstValueFrom(server.connections$);
+  }
+
+  async function client(): Promise<RawClient> {
+    const c = await rawClient(port);
+    sockets.push(c.socket);
+    return c;
+  }
+
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    for (const c of conns.splice(0)) c.close('test over');
+    await server.close('test over');
+  });
+
+  describe('when lines flow both ways', () => {
+    it('delivers received lines, writes sent ones and counts both', async () => {
+      await start();
+      const conn = firstValueFrom(server.connections$);
+      const upstream = await connectStratum(`stratum+tcp://127.0.0.1:${port}`);
+      const down = await conn;
+      conns.push(upstream);
+      down.lines$.subscribe((line) => down.send(`echo ${line}`));
+      const replies = firstValueFrom(upstream.lines$.pipe(take(2), toArray()));
+      upstream.send('{"id":1,"method":"mining.subscribe","params":["cpuminer/2.5.1"]}');
+      upstream.send('{"id":2,"method":"mining.authorize","params":["w","x"]}');
+      await expect(replies).resolves.toEqual([
+        'echo {"id":1,"method":"mining.subscribe","params":["cpuminer/2.5.1"]}',
+        'echo {"id":2,"method":"mining.authorize","params":["w","x"]}',
+      ]);
+      expect(down.counters).toMatchObject({ linesIn: 2, linesOut: 2, framingErrors: 0 });
+      expect(down.counters.bytesIn).toBe(upstream.counters.bytesOut);
+      expect(down.remoteAddress).toBe('127.0.0.1');
+      expect(typeof down.remotePort).toBe('number');
+      expect(down.id).not.toBe(upstream.id);
+    });
+  });
+
+  describe('when the peer closes', () => {
+    it('emits closed$ with "peer closed", byPeer true, and completes lines$', async () => {
+      await start();
+      const raw = await client();
+      const conn = await accepted();
+      const lines = firstValueFrom(conn.lines$.pipe(toArray()));
+      raw.socket.end('{"id":1}\n');
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'peer closed', byPeer: true });
+      await expect(lines).resolves.toEqual(['{"id":1}']);
+      expect(conn.isClosed).toBe(true);
+    });
+
+    it('reports a reset as the socket error', async () => {
+      await start();
+      const raw = await client();
+      const conn = await accepted();
+      raw.socket.resetAndDestroy();
+      const info = await firstValueFrom(conn.closed$);
+      expect(info.byPeer).toBe(true);
+      expect(info.reason).toMatch(/ECONNRESET/);
+    });
+  });
+
+  describe('when a line passes maxLineBytes', () => {
+    it('emits the framing error, flushes the reply written by a subscriber, then closes', async () => {
+      await start({ maxLineBytes: 64 });
+      const raw = await client();
+      const conn = await accepted();
+      conn.framingErrors$.subscribe((err) =>
+        conn.send(`{"id":null,"result":null,"error":[-32600,${JSON.stringify(err.message)},null]}`),
+      );
+      raw.socket.write(`${'x'.repeat(65)}\n`);
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'line over 64 bytes', byPeer: false });
+      await raw.ended;
+      expect(raw.lines).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 64 bytes",null]}']);
+      expect(conn.counters.framingErrors).toBe(1);
+      expect(() => conn.send('after close')).not.toThrow();
+    });
+  });
+
+  describe('when no line arrives for idleTimeoutMs', () => {
+    it('closes with "idle for N ms"', async () => {
+      await start({ idleTimeoutMs: 30 });
+      const raw = await client();
+      const conn = await accepted();
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'idle for 30 ms', byPeer: false });
+      await raw.ended;
+    });
+  });
+
+  describe('when the peer stops reading', () => {
+    it('closes once the send queue passes maxSendQueueBytes', async () => {
+      const cap = 64 * 1024;
+      await start({ maxSendQueueBytes: cap });
+      const raw = await client();
+      raw.socket.pause();
+      const conn = await accepted();
+      const line = 'y'.repeat(16 * 1024);
+      // Loopback socket buffers absorb some megabytes first; the cap applies to what is left in our queue.
+      for (let i = 0; i < 4096 && !conn.isClosed; i++) conn.send(line);
+      expect(conn.isClosed).toBe(true);
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({
+        reason: `send queue over ${cap} bytes (peer not reading)`,
+        byPeer: false,
+      });
+      expect(conn.counters.bytesOut).toBeGreaterThan(cap);
+    });
+  });
+
+  describe('when closed twice', () => {
+    it('keeps the first reason', async () => {
+      await start();
+      await client();
+      const conn = await accepted();
+      conn.close('first');
+      conn.close('second');
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'first', byPeer: false });
+    });
+  });
+});

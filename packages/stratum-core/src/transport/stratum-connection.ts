@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { Observable, ReplaySubject, Subject } from 'rxjs';
+import { LodeError } from '../errors';
+import { LineFramer } from '../framing/line-framer';
+import { type LodeLogger, silentLogger } from '../logger';
+import type { ConnectionOptions } from './connection-options';
+import type { CloseInfo, ConnectionCounters, LineTransport } from './line-transport';
+
+/** How long a gracefully closed socket may take to flush before it is destroyed, in ms. */
+const END_GRACE_MS = 1000;
+
+// Ids are unique within a process: a random per-process prefix and a counter.
+const ID_PREFIX = randomBytes(2).toString('hex');
+let idSeq = 0;
+
+/**
+ * A Stratum connection over TCP (`net.Socket`) or TLS (`tls.TLSSocket`, after
+ * its handshake): LF-delimited lines in and out, as a {@link LineTransport}.
+ *
+ * Limits (see {@link ConnectionOptions}), each closing the connection with a
+ * logged reason on `closed$` (`byPeer: false`):
+ * - a received line over `maxLineBytes` -> `framingErrors$` emits
+ *   LodeError('framing', 'line over 16384 bytes') first, so a subscriber can
+ *   `send()` an error reply synchronously; the socket is then ended (what was
+ *   written is flushed) and destroyed after a 1 s grace;
+ * - `socket.writableLength` over `maxSendQueueBytes` after a write ->
+ *   destroyed at once, reason `send queue over 1048576 bytes (peer not reading)`;
+ * - no line for `idleTimeoutMs` -> reason `idle for 600000 ms`.
+ *
+ * The peer closing gives `{reason: 'peer closed', byPeer: true}`; a socket
+ * error gives `{reason: err.message, byPeer: true}`. `close()` is idempotent;
+ * `send()` after close is dropped silently. Nagle is off (`setNoDelay`), as
+ * Stratum messages are small and latency-bound.
+ */
+export class StratumConnection implements LineTransport {
+  /** short id, unique within the process, for logs */
+  readonly id: string;
+  /** the peer's address as seen at accept/connect time (undefined if the socket was already gone) */
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  readonly counters: ConnectionCounters = { bytesIn: 0, bytesOut: 0, linesIn: 0, linesOut: 0, framingErrors: 0 };
+  readonly lines$: Observable<string>;
+  readonly framingErrors$: Observable<LodeError>;
+  /** emits once (replayed to late subscribers), then completes */
+  readonly closed$: Observable<CloseInfo>;
+
+  private readonly linesSubject = new Subject<string>();
+  private readonly framingSubject = new Subject<LodeError>();
+  private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
+  private readonly framer: LineFramer;
+  private readonly maxSendQueueBytes: number;
+  private readonly idleTimeoutMs: number;
+  private readonly logger: LodeLogger;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closeInfo: CloseInfo | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    options: ConnectionOptions = {},
+  ) {
+    this.id = `${ID_PREFIX}${(++idSeq).toString(36)}`;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.framer = new LineFramer({ maxLineBytes: options.maxLineBytes });
+    this.maxSendQueueBytes = options.maxSendQueueBytes ?? 1024 * 1024;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 0;
+    this.logger = (options.logger ?? silentLogger).child({
+      conn: this.id,
+      remote: `${this.remoteAddress}:${this.remotePort}`,
+    });
+    this.lines$ = this.linesSubject.asObservable();
+    this.framingErrors$ = this.framingSubject.asObservable();
+    this.closed$ = this.closedSubject.asObservable();
+
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Kept for the socket's whole life: an 'error' with no listener would crash the process.
+    socket.on('error', (err: Error) => this.finish({ reason: err.message, byPeer: true }));
+    socket.on('close', () => this.finish({ reason: 'peer closed', byPeer: true }));
+    socket.on('end', () => this.finish({ reason: 'peer closed', byPeer: true }));
+
+    if (this.idleTimeoutMs > 0) {
+      this.idleTimer = setTimeout(() => this.close(`idle for ${this.idleTimeoutMs} ms`), this.idleTimeoutMs);
+      this.idleTimer.unref();
+    }
+    if (socket.destroyed) this.finish({ reason: 'peer closed', byPeer: true });
+  }
+
+  get isClosed(): boolean {
+    return this.closeInfo !== undefined;
+  }
+
+  /**
+   * Writes one line (an LF is appended). Dropped silently when closed. Closes
+   * the connection when the bytes the peer has not taken pass `maxSendQueueBytes`.
+   */
+  send(line: string): void {
+    if (this.closeInfo !== undefined) return;
+    const data = `${line}\n`;
+    this.socket.write(data);
+    this.counters.linesOut++;
+    this.counters.bytesOut += Buffer.byteLength(data);
+    if (this.socket.writableLength > this.maxSendQueueBytes) {
+      this.finish({ reason: `send queue over ${this.maxSendQueueBytes} bytes (peer not reading)`, byPeer: false });
+      // The peer is not reading, so ending gracefully would never flush: drop it now.
+      this.socket.destroy();
+    }
+  }
+
+  /** Ends the connection after flushing what was written; destroys it after 1 s at most. Idempotent. */
+  close(reason: string): void {
+    if (this.closeInfo !== undefined) return;
+    this.finish({ reason, byPeer: false });
+    this.endGracefully();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closeInfo !== undefined) return;
+    this.counters.bytesIn += chunk.length;
+    let lines: string[];
+    try {
+      lines = this.framer.push(chunk);
+    } catch (e) {
+      this.onFramingError(e as LodeError);
+      return;
+    }
+    for (const line of lines) {
+      // A subscriber may close us while handling an earlier line of the same chunk.
+      if (this.closeInfo !== undefined) return;
+      this.counters.linesIn++;
+      this.idleTimer?.refresh();
+      this.linesSubject.next(line);
+    }
+  }
+
+  private onFramingError(err: LodeError): void {
+    this.counters.framingErrors++;
+    this.logger.warn({ err: err.message }, 'framing error');
+    this.framingSubject.next(err);
+    this.close(err.message);
+  }
+
+  private endGracefully(): void {
+    if (this.socket.destroyed) return;
+    this.socket.end();
+    const timer = setTimeout(() => this.socket.destroy(), END_GRACE_MS);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+  }
+
+  private finish(info: CloseInfo): void {
+    if (this.closeInfo !== undefined) return;
+    this.closeInfo = info;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.framer.reset();
+    // Not destroyed at once: a reply written just before the peer's FIN still gets flushed.
+    if (info.byPeer) this.endGracefully();
+    this.logger.debug({ reason: info.reason, byPeer: info.byPeer, ...this.counters }, 'connection closed');
+    this.closedSubject.next(info);
+    this.closedSubject.complete();
+    this.linesSubject.complete();
+    this.framingSubject.complete();
+  }
+}
