@@ -1,0 +1,260 @@
+import { injectable } from 'inversify';
+import { BITCOIN_DIFF1_TARGET } from '@lode/mining';
+import {
+  LodeError,
+  type CoinJob,
+  type CoinNode,
+  type CoinPlugin,
+  type CoinShareRejection,
+  type CoinTemplate,
+  type JobContext,
+  type LodeLogger,
+  type NativeHasher,
+  type ShareSubmission,
+  type StratumV1Work,
+} from '@lode/plugin-api';
+import { buildCoinbase } from '../coinbase/build-coinbase';
+import { payoutScript } from '../coinbase/payout-script';
+import { withCoinbaseWitness } from '../coinbase/with-coinbase-witness';
+import { serializeBlock } from '../block/serialize-block';
+import { decodeHex, uint32Hex } from '../encoding/hex';
+import { sha256d } from '../hash/sha256d';
+import { buildHeader } from '../header/build-header';
+import { displayHash } from '../header/display-hash';
+import { stratumToPrevhashBytes, prevhashToStratum } from '../header/prevhash';
+import { rolledVersion } from '../header/rolled-version';
+import { merkleBranches } from '../merkle/merkle-branches';
+import { merkleRootFromBranches } from '../merkle/merkle-root-from-branches';
+import { BitcoinNode } from '../node/bitcoin-node';
+import { parseBlockTemplate, templateTxid } from '../rpc/block-template';
+import { createBitcoinHasher } from '../native-hasher';
+import { asBitcoinJob, type BitcoinJob } from './bitcoin-job';
+import { bitcoinPluginConfigSchema, parseBitcoinPluginConfig, type BitcoinPluginConfig } from './bitcoin-plugin-config';
+
+/** A job's work decoded once, so a share costs only its own bytes and hashes. */
+interface DecodedWork {
+  coinb1: Buffer;
+  coinb2: Buffer;
+  branches: Buffer[];
+  prevhash: Buffer;
+}
+
+/**
+ * The Bitcoin coin (id "btc", SHA-256d, Bitcoin Stratum v1 dialect).
+ *
+ * Jobs come from bitcoind getblocktemplate results (BitcoinNode): one
+ * coinbase per job paying `payoutAddress`, cut around the extranonce
+ * placeholder; shares are rebuilt into 80-byte headers for the native
+ * hasher, and a share that meets the network target into a `submitblock` hex.
+ * Byte orders follow facts/bitcoin-stratum.md; the layout of the coinbase
+ * and block follows facts/bitcoin-blocks.md.
+ *
+ * The native hasher is loaded on first use of `hasher`, so the plugin can be
+ * constructed (and everything else used) without the addon.
+ */
+@injectable()
+export class BitcoinCoinPlugin implements CoinPlugin {
+  readonly id = 'btc';
+  readonly name = 'Bitcoin';
+  readonly algorithm = 'sha256d';
+  readonly dialects: readonly string[] = ['bitcoin'];
+  /** Stratum difficulty 1 = 0xffff * 2^208 (facts/bitcoin-stratum.md, "Targets") */
+  readonly diff1Target: bigint = BITCOIN_DIFF1_TARGET;
+  readonly configSchema: object = bitcoinPluginConfigSchema;
+
+  private nativeHasher?: NativeHasher;
+  private readonly configs = new WeakMap<object, { config: BitcoinPluginConfig; payout: Buffer }>();
+  private readonly decoded = new WeakMap<CoinJob, DecodedWork>();
+
+  /** The native SHA-256d hasher (napi-rs addon), loaded on first access. */
+  get hasher(): NativeHasher {
+    this.nativeHasher ??= createBitcoinHasher();
+    return this.nativeHasher;
+  }
+
+  /**
+   * A BitcoinNode for the config's `node` section.
+   *
+   * @throws LodeError('config') for a malformed section or a payout address
+   *   that is not a `network` address (checked here, so a pool fails at start)
+   */
+  createNode(config: Record<string, unknown>, logger: LodeLogger): CoinNode {
+    const { config: parsed } = this.configOf(config);
+    return new BitcoinNode(parsed.node, logger.child({ coin: this.id }));
+  }
+
+  /**
+   * Turns a template into a job: coinbase cut for the context's extranonce
+   * sizes, merkle branch from the template's txids (not wtxids), prevhash in
+   * notify form, version / nbits / ntime (curtime) as numbers. Shares may
+   * carry ntime in [mintime (or curtime), curtime + ntimeFutureSeconds].
+   *
+   * @throws LodeError('node') for a malformed template; LodeError('config')
+   *   for a bad payout address or a scriptSig over 100 bytes
+   */
+  createJob(template: CoinTemplate, context: JobContext, config: Record<string, unknown>): BitcoinJob {
+    const { config: parsed, payout } = this.configOf(config);
+    const tpl = parseBlockTemplate(template.raw);
+    const { coinb1, coinb2 } = buildCoinbase({
+      template: tpl,
+      payoutScript: payout,
+      tag: Buffer.from(parsed.coinbaseTag, 'utf8'),
+      extranonce1Size: context.extranonce1Size,
+      extranonce2Size: context.extranonce2Size,
+    });
+    // the merkle tree hashes txids in internal byte order: display hex reversed
+    const branches = merkleBranches(tpl.transactions.map((tx) => Buffer.from(templateTxid(tx), 'hex').reverse()));
+    const work: StratumV1Work = {
+      dialect: 'bitcoin',
+      prevhash: prevhashToStratum(tpl.previousblockhash),
+      coinb1: coinb1.toString('hex'),
+      coinb2: coinb2.toString('hex'),
+      merkleBranches: branches.map((b) => b.toString('hex')),
+      version: tpl.version >>> 0,
+      nbits: parseInt(tpl.bits, 16),
+      ntime: tpl.curtime,
+    };
+    const job: BitcoinJob = {
+      id: context.jobId,
+      coin: this.id,
+      height: tpl.height,
+      prevHash: template.prevHash,
+      networkTarget: template.networkTarget,
+      ntimeMin: tpl.mintime ?? tpl.curtime,
+      ntimeMax: tpl.curtime + parsed.ntimeFutureSeconds,
+      work,
+      createdAt: Date.now(),
+      bitcoin: {
+        extranonce1Size: context.extranonce1Size,
+        extranonce2Size: context.extranonce2Size,
+        transactions: tpl.transactions.map((tx) => tx.data),
+        witness: tpl.default_witness_commitment !== undefined,
+      },
+    };
+    this.decoded.set(job, { coinb1, coinb2, branches, prevhash: stratumToPrevhashBytes(work.prevhash) });
+    return job;
+  }
+
+  /**
+   * Coin rules checked before hashing: extranonce2 size, the ntime window,
+   * and version bits inside the session's negotiated mask (BIP 310).
+   *
+   * @returns the rejection, or undefined when the share may be hashed
+   * @throws LodeError('plugin') for a job of another coin
+   */
+  checkShare(job: CoinJob, share: ShareSubmission): CoinShareRejection | undefined {
+    const { bitcoin } = asBitcoinJob(job);
+    if (share.extranonce2.length !== bitcoin.extranonce2Size) {
+      return {
+        reason: 'bad-extranonce2',
+        message: `extranonce2 is ${share.extranonce2.length} bytes, the job expects ${bitcoin.extranonce2Size}`,
+      };
+    }
+    if (share.ntime < job.ntimeMin) {
+      return {
+        reason: 'bad-ntime',
+        message: `ntime ${uint32Hex(share.ntime)} is before the job's earliest ${uint32Hex(job.ntimeMin)} (the template's mintime)`,
+      };
+    }
+    if (share.ntime > job.ntimeMax) {
+      return {
+        reason: 'bad-ntime',
+        message: `ntime ${uint32Hex(share.ntime)} is after the job's latest ${uint32Hex(job.ntimeMax)} (the template's curtime + ${job.ntimeMax - job.work.ntime} s)`,
+      };
+    }
+    if (share.versionBits !== undefined && share.versionMask !== undefined && (share.versionBits & ~share.versionMask) !== 0) {
+      return {
+        reason: 'bad-version',
+        message: `version bits ${uint32Hex(share.versionBits)} fall outside the negotiated mask ${uint32Hex(share.versionMask)}`,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * The 80-byte header a share describes: coinbase = coinb1 | extranonce1 |
+   * extranonce2 | coinb2, merkle root = its sha256d folded through the
+   * branch, version rolled within the share's mask (BIP 310), the share's
+   * ntime and nonce.
+   *
+   * @returns 80 raw bytes for hasher.hash
+   * @throws LodeError('share') when extranonce1 or extranonce2 do not have the
+   *   job's sizes (checkShare reports the extranonce2 case first);
+   *   LodeError('plugin') for a job of another coin
+   * @see facts/bitcoin-stratum.md rules 1-7
+   */
+  buildHeader(job: CoinJob, share: ShareSubmission): Buffer {
+    const btc = asBitcoinJob(job);
+    const work = this.decodedWork(btc);
+    const coinbase = this.coinbaseOf(btc, work, share);
+    return buildHeader({
+      version: rolledVersion(btc.work.version, share.versionBits, share.versionMask),
+      prevhashBytes: work.prevhash,
+      merkleRoot: merkleRootFromBranches(sha256d(coinbase), work.branches),
+      ntime: share.ntime,
+      nbits: btc.work.nbits,
+      nonce: share.nonce,
+    });
+  }
+
+  /**
+   * The block for `submitblock`: the share's header, the coinbase (with its
+   * witness reserved value when the job has a witness commitment), then the
+   * template's transactions.
+   *
+   * @param header the header buildHeader returned for this share
+   * @returns the block, hex
+   * @throws as buildHeader
+   */
+  buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer): string {
+    const btc = asBitcoinJob(job);
+    const coinbase = this.coinbaseOf(btc, this.decodedWork(btc), share);
+    return serializeBlock(header, btc.bitcoin.witness ? withCoinbaseWitness(coinbase) : coinbase, btc.bitcoin.transactions);
+  }
+
+  /** A hash in hash order as explorers print it: bytes reversed, hex. */
+  displayHash(hash: Buffer): string {
+    return displayHash(hash);
+  }
+
+  private coinbaseOf(job: BitcoinJob, work: DecodedWork, share: ShareSubmission): Buffer {
+    if (share.extranonce1.length !== job.bitcoin.extranonce1Size) {
+      throw new LodeError(
+        'share',
+        `extranonce1 is ${share.extranonce1.length} bytes, job ${job.id} was built for ${job.bitcoin.extranonce1Size}`,
+      );
+    }
+    if (share.extranonce2.length !== job.bitcoin.extranonce2Size) {
+      throw new LodeError(
+        'share',
+        `extranonce2 is ${share.extranonce2.length} bytes, the job expects ${job.bitcoin.extranonce2Size}`,
+      );
+    }
+    return Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
+  }
+
+  private decodedWork(job: BitcoinJob): DecodedWork {
+    let work = this.decoded.get(job);
+    if (work === undefined) {
+      // a job built elsewhere (another instance through the job bus, or by hand)
+      work = {
+        coinb1: decodeHex(job.work.coinb1, 'coinb1'),
+        coinb2: decodeHex(job.work.coinb2, 'coinb2'),
+        branches: job.work.merkleBranches.map((b, i) => decodeHex(b, `merkle branch ${i}`, 32)),
+        prevhash: stratumToPrevhashBytes(job.work.prevhash),
+      };
+      this.decoded.set(job, work);
+    }
+    return work;
+  }
+
+  private configOf(config: Record<string, unknown>): { config: BitcoinPluginConfig; payout: Buffer } {
+    let entry = this.configs.get(config);
+    if (entry === undefined) {
+      const parsed = parseBitcoinPluginConfig(config);
+      entry = { config: parsed, payout: payoutScript(parsed.payoutAddress, parsed.network) };
+      this.configs.set(config, entry);
+    }
+    return entry;
+  }
+}
