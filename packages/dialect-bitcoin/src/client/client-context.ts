@@ -1,0 +1,42 @@
+import type { ExtranonceUpdate, NotifyParams, ReconnectRequest, SubscribeResult } from '../messages';
+
+/**
+ * One job as the miner should work it: the notify's params bound to the
+ * difficulty that was in effect when it arrived (cgminer's `next_diff`
+ * semantics: a set_difficulty applies to jobs notified after it, never to
+ * work already under way).
+ *
+ * @see DESIGN.md "Difficulty belongs to the job"; specs/000_f8fc60f969bbc43e.txt
+ */
+export interface ClientJob {
+  params: NotifyParams;
+  /** share difficulty for this job (not a target); 1 until the pool sets one */
+  difficulty: number;
+  /** when the notify arrived, ms since the Unix epoch */
+  receivedAt: number;
+}
+
+/** A client session's mutable state, shared by its method handlers. */
+export interface ClientSessionState {
+  /** the difficulty staged for the next job: reset to 1 on subscribe, set by set_difficulty */
+  difficulty: number;
+  subscription?: SubscribeResult;
+}
+
+/** What one client method handler gets. */
+export interface ClientMethodContext {
+  readonly state: ClientSessionState;
+  readonly userAgent: string;
+  readonly now: () => number;
+  readonly emitJob: (job: ClientJob) => void;
+  readonly emitExtranonce: (update: ExtranonceUpdate) => void;
+  readonly emitReconnect: (req: ReconnectRequest) => void;
+  readonly emitMessage: (text: string) => void;
+}
+
+/**
+ * Handles one pool message. Returns the result to answer with when the
+ * pool sent it as a request (with an id); throws LodeError('protocol') when
+ * the params are malformed, which the session counts and logs.
+ */
+export type ClientMethodHandler = (ctx: ClientMethodContext, params: unknown[]) => unknown;

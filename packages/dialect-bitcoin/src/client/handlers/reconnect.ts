@@ -1,0 +1,12 @@
+import { decodeReconnectParams } from '../../messages';
+import type { ClientMethodContext } from '../client-context';
+
+/**
+ * `client.reconnect [host?, port?, waitSeconds?]` -> `reconnect$`. Items
+ * that cannot be read count as absent (same host, same port, no wait), as in
+ * cgminer's parse_reconnect.
+ */
+export function handleReconnect(ctx: ClientMethodContext, params: unknown[]): true {
+  ctx.emitReconnect(decodeReconnectParams(params));
+  return true;
+}

@@ -1,0 +1,19 @@
+import type { LodeLogger } from '@lode/stratum-core';
+
+/** Options of {@link JobManager}. */
+export interface JobManagerOptions {
+  /** extranonce1 size in bytes, as handed to sessions at subscribe (JobContext) */
+  extranonce1Size: number;
+  /** extranonce2 size in bytes, as told to miners at subscribe (JobContext) */
+  extranonce2Size: number;
+  /**
+   * ms between jobs rebuilt from the current template when no new template
+   * comes, so ntime and transactions stay fresh (default 30000, ckpool's
+   * update_interval, field-notes §1.2). The timer restarts with every job.
+   */
+  refreshIntervalMs?: number;
+  /** jobs kept for share lookup, integer >= 1 (default 32) */
+  historySize?: number;
+  /** logger (default silent) */
+  logger?: LodeLogger;
+}

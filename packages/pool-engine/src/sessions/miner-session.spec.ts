@@ -1,0 +1,314 @@
+import { LodeError } from '@lode/stratum-core';
+import { EngineHarness, jobsOf, lastJob, submitNonce } from '../testing/engine-harness';
+import { fakeTemplate, flush } from '../testing/fake-coin';
+import type { SessionEvent } from './session-event';
+
+const VARDIFF = { targetShareSeconds: 10, retargetSeconds: 60, variancePercent: 30, minDifficulty: 1, maxDifficulty: 1e6 };
+
+describe('MinerSession', () => {
+  let h: EngineHarness;
+  beforeEach(async () => {
+    h = new EngineHarness();
+    await h.engine.start();
+    h.node.push(fakeTemplate(100, 'aa'));
+  });
+  afterEach(async () => {
+    await h.engine.stop();
+  });
+
+  function open(initialDifficulty = 1): { session: ReturnType<EngineHarness['engine']['createSession']>; events: SessionEvent[] } {
+    const session = h.engine.createSession({ remoteAddress: '127.0.0.1:40001', port: 3333, initialDifficulty });
+    const events: SessionEvent[] = [];
+    session.events$.subscribe((e) => events.push(e));
+    return { session, events };
+  }
+
+  describe('when subscribed', () => {
+    it('hands out extranonce1 of the configured size, the extranonce2 size and a random 8-byte hex session id', async () => {
+      const { session } = open();
+      const result = await session.subscribe({ userAgent: 'cpuminer/2.5.1' });
+      expect(result.extranonce1).toHaveLength(4);
+      expect(result.extranonce2Size).toBe(4);
+      expect(result.sessionId).toMatch(/^[0-9a-f]{16}$/);
+      expect(await session.subscribe({})).toEqual(result);
+      await session.close();
+    });
+  });
+
+  describe('when both subscribe and the first authorize have succeeded', () => {
+    it('emits the current difficulty, then the current job (clean), after the reply, then every new job', async () => {
+      const { session, events } = open(2);
+      await session.subscribe({});
+      await flush();
+      expect(events).toEqual([]);
+      expect(await session.authorize({ workerName: 'w1', password: '' })).toBe(true);
+      expect(events).toEqual([]);
+      await flush();
+      const current = h.engine.jobs.current!;
+      expect(events).toEqual([
+        { type: 'difficulty', difficulty: 2 },
+        { type: 'job', job: current, clean: true, difficulty: 2 },
+      ]);
+      h.node.push(fakeTemplate(100, 'aa'));
+      h.node.push(fakeTemplate(101, 'bb'));
+      expect(jobsOf(events).map((j) => j.clean)).toEqual([true, false, true]);
+      const ids = jobsOf(events).map((j) => j.job.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      await session.close();
+    });
+
+    it('starts the same way when authorize comes before subscribe', async () => {
+      const { session, events } = open();
+      expect(await session.authorize({ workerName: 'w1', password: '' })).toBe(true);
+      await flush();
+      expect(events).toEqual([]);
+      await session.subscribe({});
+      await flush();
+      expect(events.map((e) => e.type)).toEqual(['difficulty', 'job']);
+      await session.close();
+    });
+  });
+
+  describe('when authorizing', () => {
+    it('accepts names of 1 to 128 characters and refuses others', async () => {
+      const { session } = open();
+      expect(await session.authorize({ workerName: '', password: '' })).toBe(false);
+      expect(await session.authorize({ workerName: 'x'.repeat(129), password: '' })).toBe(false);
+      expect(await session.authorize({ workerName: 'x'.repeat(128), password: '' })).toBe(true);
+      expect(session.authorizedWorkers).toEqual(['x'.repeat(128)]);
+      await session.close();
+    });
+
+    it("asks the engine's authorizer, a throwing one counting as a refusal", async () => {
+      await h.engine.stop();
+      h = new EngineHarness({
+        authorizeWorker: ({ workerName }) => {
+          if (workerName === 'boom') throw new Error('auth backend down');
+          return workerName.startsWith('ok');
+        },
+      });
+      await h.engine.start();
+      const { session } = open();
+      expect(await session.authorize({ workerName: 'nope', password: '' })).toBe(false);
+      expect(await session.authorize({ workerName: 'boom', password: '' })).toBe(false);
+      expect(await session.authorize({ workerName: 'ok.1', password: '' })).toBe(true);
+      await session.close();
+    });
+  });
+
+  describe('when a share comes before subscribe or from a worker not authorized', () => {
+    it("refuses it as 'not-subscribed' or 'unauthorized' and records both", async () => {
+      const { session } = open();
+      const job = h.engine.jobs.current!;
+      expect(await submitNonce(session, job, 5)).toMatchObject({ accepted: false, reason: 'not-subscribed' });
+      await session.subscribe({});
+      await session.authorize({ workerName: 'w1', password: '' });
+      expect(await submitNonce(session, job, 5, { worker: 'w2' })).toEqual({
+        accepted: false,
+        reason: 'unauthorized',
+        message: 'worker w2 is not authorized on this session',
+      });
+      expect(h.shares.recent(2).map((r) => [r.worker, r.verdict, r.remoteAddress])).toEqual([
+        ['w1', 'not-subscribed', '127.0.0.1:40001'],
+        ['w2', 'unauthorized', '127.0.0.1:40001'],
+      ]);
+      // Names never authorized count in the pool totals only.
+      const snap = h.engine.stats.snapshot(h.now);
+      expect(snap.workers).toEqual([]);
+      expect(snap.pool.rejected).toEqual({ 'not-subscribed': 1, unauthorized: 1 });
+      await session.close();
+    });
+  });
+
+  describe('when shares are judged', () => {
+    it('records every verdict in the share store and the stats', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 4 });
+      const job = lastJob(events);
+      await submitNonce(session, job, 10);
+      await submitNonce(session, job, 10);
+      await submitNonce(session, job, 3, { extranonce2: Buffer.from('00000009', 'hex') });
+      await submitNonce(session, job, 4, { extranonce2: Buffer.from('0000000a', 'hex') });
+      const records = h.shares.recent(10);
+      expect(records.map((r) => [r.verdict, r.difficulty, r.shareDifficulty])).toEqual([
+        ['accepted', 4, 10],
+        ['duplicate', 0, 0],
+        ['low-difficulty', 0, 3],
+        ['accepted', 4, 4],
+      ]);
+      expect(records[0]).toMatchObject({ coin: 'fake', worker: 'w1', jobId: job.id, height: 100, networkDifficulty: 1_000_000 });
+      expect(records[0].time).toBe(h.now);
+      const snap = h.engine.stats.snapshot(h.now);
+      expect(snap.workers).toEqual([
+        expect.objectContaining({
+          worker: 'w1',
+          accepted: 2,
+          creditedDifficulty: 8,
+          rejected: { duplicate: 1, 'low-difficulty': 1 },
+          rejectedTotal: 2,
+          lastShareTime: h.now,
+        }),
+      ]);
+      expect(snap.pool).toMatchObject({ accepted: 2, creditedDifficulty: 8, rejectedTotal: 2, workers: 1 });
+      expect(snap.pool.hashrate).toBeCloseTo((8 * h.engine.stats.hashesPerDifficulty) / 600, 3);
+      await session.close();
+    });
+
+    it('logs a share store failure without changing the verdict', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({}, { record: async () => Promise.reject(new LodeError('store', 'disk full')) });
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, events } = await h.miner();
+      expect(await submitNonce(session, lastJob(events), 5)).toMatchObject({ accepted: true });
+      expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', msg: 'share store failed to record a share' }));
+      await session.close();
+    });
+  });
+
+  describe('when vardiff sees a fast share stream', () => {
+    it('raises the difficulty, sends it as an event at once, and binds it to the next job', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 1, vardiff: VARDIFF });
+      const job = lastJob(events);
+      for (let i = 1; i <= 19; i++) {
+        h.now += 1_000;
+        const extranonce2 = Buffer.alloc(4);
+        extranonce2.writeUInt32BE(i);
+        expect(await submitNonce(session, job, 1000, { extranonce2 })).toMatchObject({ accepted: true, difficulty: 1 });
+      }
+      expect(session.difficulty).toBe(4);
+      expect(events).toEqual([
+        { type: 'difficulty', difficulty: 1 },
+        { type: 'job', job, clean: true, difficulty: 1 },
+        { type: 'difficulty', difficulty: 4 },
+      ]);
+      h.node.push(fakeTemplate(100, 'aa'));
+      const next = lastJob(events);
+      expect(events[3]).toEqual({ type: 'job', job: next, clean: false, difficulty: 4 });
+      // The older job keeps its target: a difficulty-1 share on it is still credited at 1.
+      expect(await submitNonce(session, job, 1, { extranonce2: Buffer.from('ffffffff', 'hex') })).toMatchObject({
+        accepted: true,
+        difficulty: 1,
+      });
+      expect(await submitNonce(session, next, 3)).toMatchObject({ accepted: false, reason: 'low-difficulty' });
+      await session.close();
+    });
+  });
+
+  describe('when a vardiff miner stays silent', () => {
+    it("lowers its difficulty on the engine's idle check", async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 8, vardiff: VARDIFF });
+      h.now += 60_000;
+      h.engine.maintain();
+      expect(events.filter((e) => e.type === 'difficulty')).toHaveLength(1);
+      h.now += 3 * 60_000;
+      h.engine.maintain();
+      expect(events[events.length - 1]).toEqual({ type: 'difficulty', difficulty: 4 });
+      await session.close();
+    });
+  });
+
+  describe('when a fixed-difficulty miner suggests a difficulty', () => {
+    it('takes it as is, fractions included, and refuses a non-positive one', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 8 });
+      expect(session.suggestDifficulty(0.001)).toBe(0.001);
+      expect(events[events.length - 1]).toEqual({ type: 'difficulty', difficulty: 0.001 });
+      expect(() => session.suggestDifficulty(0)).toThrow(LodeError);
+      await session.close();
+    });
+
+    it('applies a suggestion made before the handshake to the first events', async () => {
+      const { session, events } = open(8);
+      session.suggestDifficulty(2);
+      await session.subscribe({});
+      await session.authorize({ workerName: 'w1', password: '' });
+      await flush();
+      expect(events[0]).toEqual({ type: 'difficulty', difficulty: 2 });
+      expect(events[1]).toMatchObject({ type: 'job', difficulty: 2 });
+      await session.close();
+    });
+  });
+
+  describe('when closed', () => {
+    it('completes events$, stops following jobs and refuses later shares', async () => {
+      const { session, events } = await h.miner();
+      let completed = false;
+      session.events$.subscribe({ complete: () => (completed = true) });
+      const job = lastJob(events);
+      await session.close();
+      expect(completed).toBe(true);
+      const count = events.length;
+      h.node.push(fakeTemplate(101, 'bb'));
+      expect(events).toHaveLength(count);
+      expect(await submitNonce(session, job, 5)).toMatchObject({ accepted: false, reason: 'not-subscribed' });
+      expect(h.engine.sessionCount).toBe(0);
+      await expect(session.subscribe({})).rejects.toThrow(LodeError);
+    });
+  });
+
+  describe('when a miner reconnects with its session id', () => {
+    it('gets the same extranonce1 back within the window, and no other session gets it meanwhile', async () => {
+      await h.engine.stop();
+      // 1-byte extranonce1: 256 values, so "nobody else got it" can be checked exhaustively.
+      h = new EngineHarness({ extranonce1Size: 1, resumeWindowSeconds: 600 });
+      await h.engine.start();
+      const first = open();
+      const { extranonce1, sessionId } = await first.session.subscribe({});
+      await first.session.close();
+      expect(h.engine.resumeHolds).toBe(1);
+
+      const others = [];
+      for (let i = 0; i < 255; i++) others.push(open().session);
+      const handed = await Promise.all(others.map(async (s) => (await s.subscribe({})).extranonce1.toString('hex')));
+      expect(new Set(handed).size).toBe(255);
+      expect(handed).not.toContain(extranonce1.toString('hex'));
+      await expect(open().session.subscribe({})).rejects.toThrow('exhausted');
+      await Promise.all(others.map((s) => s.close()));
+
+      h.now += 599_000;
+      h.engine.maintain();
+      const back = open();
+      expect(await back.session.subscribe({ sessionId })).toEqual({ extranonce1, extranonce2Size: 4, sessionId });
+      await back.session.close();
+    });
+
+    it('gets a new session after the window, and the old value is free again', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({ extranonce1Size: 1, resumeWindowSeconds: 600 });
+      await h.engine.start();
+      const first = open();
+      const { extranonce1, sessionId } = await first.session.subscribe({});
+      await first.session.close();
+      h.now += 600_001;
+      h.engine.maintain();
+      expect(h.engine.resumeHolds).toBe(0);
+      const late = open();
+      const result = await late.session.subscribe({ sessionId });
+      expect(result.sessionId).not.toBe(sessionId);
+      // Every other value is taken, so the old one must be free for someone.
+      const rest = [];
+      for (let i = 0; i < 255; i++) rest.push(open().session);
+      const handed = await Promise.all(rest.map(async (s) => (await s.subscribe({})).extranonce1.toString('hex')));
+      expect([result.extranonce1.toString('hex'), ...handed]).toContain(extranonce1.toString('hex'));
+    });
+
+    it('never lets two connections resume the same session', async () => {
+      const first = open();
+      const { extranonce1, sessionId } = await first.session.subscribe({});
+      await first.session.close();
+      const a = open();
+      const b = open();
+      const [ra, rb] = await Promise.all([a.session.subscribe({ sessionId }), b.session.subscribe({ sessionId })]);
+      expect([ra.extranonce1.equals(extranonce1), rb.extranonce1.equals(extranonce1)].sort()).toEqual([false, true]);
+      expect(ra.extranonce1.equals(rb.extranonce1)).toBe(false);
+      await a.session.close();
+      await b.session.close();
+    });
+
+    it('ignores an unknown or malformed session id', async () => {
+      const s = open();
+      const result = await s.session.subscribe({ sessionId: 'not-hex' });
+      expect(result.sessionId).toMatch(/^[0-9a-f]{16}$/);
+      await s.session.close();
+    });
+  });
+});

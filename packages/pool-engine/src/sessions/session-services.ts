@@ -1,0 +1,41 @@
+import type { ExtranonceAllocator } from '@lode/mining';
+import type { CoinPlugin } from '@lode/plugin-api';
+import type { LodeLogger } from '@lode/stratum-core';
+import type { JobManager } from '../jobs/job-manager';
+import type { ShareValidator } from '../shares/share-validator';
+import type { WorkerStats } from '../stats/worker-stats';
+import type { SessionStore } from '../stores/session-store';
+import type { ShareStore } from '../stores/share-store';
+import type { ResumeHolds } from './resume-holds';
+import type { WorkerAuthorizer } from './worker-authorizer';
+
+/**
+ * What a {@link MinerSession} shares with its engine. The engine builds one
+ * and hands it to every session it creates; apps never build it.
+ */
+export interface SessionServices {
+  plugin: CoinPlugin;
+  jobs: JobManager;
+  validator: ShareValidator;
+  allocator: ExtranonceAllocator;
+  holds: ResumeHolds;
+  sessionStore: SessionStore;
+  shareStore: ShareStore;
+  stats: WorkerStats;
+  logger: LodeLogger;
+  authorizeWorker: WorkerAuthorizer;
+  /** extranonce2 size, bytes */
+  extranonce2Size: number;
+  /** jobs each session's ledger keeps */
+  ledgerCapacity: number;
+  /** how long a closed session's extranonce1 stays reserved for resume, ms (0 = no resume) */
+  resumeWindowMs: number;
+  /** clock, ms since epoch */
+  now(): number;
+  /** true once the engine is stopping: new submits are refused so that the wait for in-flight ones ends */
+  stopping(): boolean;
+  /** registers an in-flight submit so that the engine's stop can wait for it */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** the session closed: the engine forgets it */
+  closed(session: object): void;
+}

@@ -1,0 +1,15 @@
+/** The dialect-neutral part of a share submit (Stratum v1 `mining.submit`), decoded to numbers and bytes. */
+export interface SubmitRequest {
+  /** worker name as sent; must have been authorized on this session */
+  workerName: string;
+  /** the job id as sent in the job event */
+  jobId: string;
+  /** extranonce2, raw bytes (the plugin checks its size) */
+  extranonce2: Buffer;
+  /** uint32 seconds */
+  ntime: number;
+  /** uint32 */
+  nonce: number;
+  /** the rolled version bits (BIP 310's 6th submit parameter), uint32, when given */
+  versionBits?: number;
+}
