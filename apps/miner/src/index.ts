@@ -1,1 +1,23 @@
-export {};
+/* The miner */
+export { Miner } from './miner';
+export { MINER_VERSION } from './miner-options';
+export type { MinerEvent, MinerOptions, MinerStats } from './miner-options';
+
+/* Reconnect backoff */
+export { Backoff } from './backoff';
+export type { BackoffOptions } from './backoff';
+
+/* Scanning */
+export { Extranonce2Counter } from './scan/extranonce2-counter';
+export { chunkSize, expectedHashesPerHit } from './scan/chunk-size';
+export type { ChunkSizeInput } from './scan/chunk-size';
+export { ScanWork, NONCE_RANGE } from './scan/scan-work';
+export type { ExtranonceAssignment, ScanChunk } from './scan/scan-work';
+
+/* Stats */
+export { formatHashrate } from './stats/format-hashrate';
+export { HashrateMeter } from './stats/hashrate-meter';
+
+/* Command line */
+export { runMinerCli } from './cli/run-miner-cli';
+export type { MinerCliIo } from './cli/run-miner-cli';

@@ -329,8 +329,14 @@ describe('BitcoinCoinPlugin', () => {
 
     it('throws LodeError(plugin) for a job of another coin', () => {
       const foreign = { ...job, coin: 'eth', bitcoin: undefined } as unknown as CoinJob;
-      expect(() => plugin.buildHeader(foreign, share())).toThrow(expect.objectContaining({ kind: 'plugin' }));
+      const foreignWork = { ...job, coin: 'eth', work: { dialect: 'ethstratum' } } as unknown as CoinJob;
+      expect(() => plugin.buildHeader(foreignWork, share())).toThrow(expect.objectContaining({ kind: 'plugin' }));
       expect(() => plugin.checkShare(foreign, share())).toThrow(expect.objectContaining({ kind: 'plugin' }));
+    });
+
+    it('builds the same header from the Stratum v1 work alone, as a miner does from mining.notify', () => {
+      const fromNotify = { ...job, bitcoin: undefined } as unknown as CoinJob;
+      expect(plugin.buildHeader(fromNotify, share()).equals(plugin.buildHeader(job, share()))).toBe(true);
     });
   });
 

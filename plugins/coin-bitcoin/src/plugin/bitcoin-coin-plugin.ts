@@ -28,7 +28,7 @@ import { merkleRootFromBranches } from '../merkle/merkle-root-from-branches';
 import { BitcoinNode } from '../node/bitcoin-node';
 import { parseBlockTemplate, templateTxid } from '../rpc/block-template';
 import { createBitcoinHasher } from '../native-hasher';
-import { asBitcoinJob, type BitcoinJob } from './bitcoin-job';
+import { asBitcoinJob, isBitcoinJob, type BitcoinJob } from './bitcoin-job';
 import { bitcoinPluginConfigSchema, parseBitcoinPluginConfig, type BitcoinPluginConfig } from './bitcoin-plugin-config';
 
 /** A job's work decoded once, so a share costs only its own bytes and hashes. */
@@ -178,21 +178,30 @@ export class BitcoinCoinPlugin implements CoinPlugin {
    * ntime and nonce.
    *
    * @returns 80 raw bytes for hasher.hash
+   * Works from `job.work` alone for a job a miner built from `mining.notify`.
+   *
    * @throws LodeError('share') when extranonce1 or extranonce2 do not have the
-   *   job's sizes (checkShare reports the extranonce2 case first);
-   *   LodeError('plugin') for a job of another coin
+   *   sizes a pool job was built for (checkShare reports the extranonce2 case
+   *   first); LodeError('plugin') for a job without Stratum v1 work
    * @see facts/bitcoin-stratum.md rules 1-7
    */
   buildHeader(job: CoinJob, share: ShareSubmission): Buffer {
-    const btc = asBitcoinJob(job);
-    const work = this.decodedWork(btc);
-    const coinbase = this.coinbaseOf(btc, work, share);
+    if (job.work.dialect !== 'bitcoin') {
+      throw new LodeError('plugin', `job ${job.id} (coin ${job.coin}) carries ${String(job.work.dialect)} work, not Stratum v1`);
+    }
+    const work = this.decodedWork(job);
+    // A miner builds its jobs from mining.notify alone (no template data): its
+    // extranonce sizes are the ones the pool gave at subscribe, so there is
+    // nothing further to check here.
+    const coinbase = isBitcoinJob(job)
+      ? this.coinbaseOf(job, work, share)
+      : Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
     return buildHeader({
-      version: rolledVersion(btc.work.version, share.versionBits, share.versionMask),
+      version: rolledVersion(job.work.version, share.versionBits, share.versionMask),
       prevhashBytes: work.prevhash,
       merkleRoot: merkleRootFromBranches(sha256d(coinbase), work.branches),
       ntime: share.ntime,
-      nbits: btc.work.nbits,
+      nbits: job.work.nbits,
       nonce: share.nonce,
     });
   }
@@ -233,7 +242,7 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     return Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
   }
 
-  private decodedWork(job: BitcoinJob): DecodedWork {
+  private decodedWork(job: CoinJob): DecodedWork {
     let work = this.decoded.get(job);
     if (work === undefined) {
       // a job built elsewhere (another instance through the job bus, or by hand)

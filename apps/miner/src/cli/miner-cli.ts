@@ -1,0 +1,159 @@
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { LodeError, parseStratumUrl } from '@lode/stratum-core';
+import { MINER_VERSION } from '../miner-options';
+
+/** Levels `--log-level` takes (pino's). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** A `--log-level` value. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The command line, checked and in the units the miner takes. */
+export interface MinerCliConfig {
+  /** the pool URL as given (credentials in it are ignored for the connection) */
+  url: string;
+  user: string;
+  password: string;
+  threads: number;
+  /** coin id, lower case */
+  coin: string;
+  /** plugin package names, or 'auto' */
+  plugins: string[] | 'auto';
+  suggestDifficulty: number | undefined;
+  extranonceSubscribe: boolean;
+  /** ms; 0 = no stats lines */
+  statsIntervalMs: number;
+  logLevel: LogLevel;
+  json: boolean;
+  exitAfterAccepted: number | undefined;
+  /** ms */
+  exitAfterMs: number | undefined;
+  tls: { rejectUnauthorized: boolean; caFile: string | undefined };
+}
+
+const LINES = `
+Log lines (one per event, greppable; --json prints the same events as pino JSON with an "event" field):
+  miner: connecting to stratum+tcp://127.0.0.1:3333 (attempt 1)
+  miner: connected to stratum+tcp://127.0.0.1:3333
+  miner: subscribed extranonce1=08000002 extranonce2_size=4 session=...
+  miner: authorized worker alice.rig1
+  miner: new job 1a difficulty 0.001 clean=true
+  miner: share accepted job 1a nonce 9a3b3338 (diff 0.001)
+  miner: share rejected: Job not found (code 21)
+  miner: 12.35 MH/s over 2 threads (sha-ni), accepted 3, rejected 0     (every --stats-interval seconds)
+  miner: disconnected (peer closed), reconnecting to stratum+tcp://127.0.0.1:3333 in 1 s
+  miner: cannot connect (connect to 127.0.0.1:3333 failed: ECONNREFUSED), reconnecting to … in 2 s
+  miner: stopped (SIGINT): 123456789 hashes, accepted 3, rejected 0, stale 0
+
+Exit codes: 0 after SIGINT/SIGTERM or --exit-after-*, 1 on a fatal error, 2 on bad options or plugins that cannot be loaded.
+`;
+
+/** The commander program of `lode-miner` (options documented in its --help). */
+export function buildMinerCommand(): Command {
+  return new Command('lode-miner')
+    .description('Lode CPU miner: Stratum v1 (SHA-256d) with the coin plugin\'s native scanning threads.')
+    .version(MINER_VERSION)
+    .requiredOption('-o, --url <url>', 'pool URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls://')
+    .option('-u, --user <worker>', 'worker name for mining.authorize (default: the user in the URL)')
+    .option('-p, --pass <password>', 'password for mining.authorize', 'x')
+    .option('-t, --threads <n>', 'native scan threads (default: number of CPUs)')
+    .option('--coin <id>', 'coin id to mine', 'btc')
+    .option('--plugins <list>', 'coin plugins to load: auto, or package names separated by commas', 'auto')
+    .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty (mining.suggest_difficulty)')
+    .option('--no-extranonce-subscribe', 'do not send mining.extranonce.subscribe')
+    .option('--stats-interval <seconds>', 'seconds between hashrate lines; 0 turns them off', '5')
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .option('--json', 'log pino JSON lines instead of text', false)
+    .option('--exit-after-accepted <n>', 'stop after N accepted shares (tests, demos)')
+    .option('--exit-after-seconds <n>', 'stop after N seconds (tests, demos)')
+    .option('--tls-ca <file>', 'PEM file of the CA that signed the pool\'s certificate')
+    .option('--tls-insecure', 'accept any TLS certificate (self-signed test pools)', false)
+    .addHelpText('after', LINES)
+    .showHelpAfterError(false);
+}
+
+/** The raw options commander hands back. */
+interface RawOptions {
+  url: string;
+  user?: string;
+  pass: string;
+  threads?: string;
+  coin: string;
+  plugins: string;
+  suggestDifficulty?: string;
+  extranonceSubscribe: boolean;
+  statsInterval: string;
+  logLevel: LogLevel;
+  json: boolean;
+  exitAfterAccepted?: string;
+  exitAfterSeconds?: string;
+  tlsCa?: string;
+  tlsInsecure: boolean;
+}
+
+/**
+ * Checks the options of a parsed {@link buildMinerCommand} and converts them.
+ *
+ * @throws LodeError('config') naming the option, the value and the rule,
+ *   e.g. "--threads must be an integer >= 1, got 'two'"
+ */
+export function minerCliConfig(command: Command): MinerCliConfig {
+  const o = command.opts<RawOptions>();
+  const parsed = parseStratumUrl(o.url);
+  const user = o.user ?? parsed.username;
+  if (user === undefined || user === '') {
+    throw new LodeError('config', `no worker name: give --user <worker> or put it in the URL (stratum+tcp://worker@host:port)`);
+  }
+  const plugins =
+    o.plugins.trim() === 'auto'
+      ? 'auto'
+      : o.plugins
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+  if (plugins !== 'auto' && plugins.length === 0) {
+    throw new LodeError('config', `--plugins must be 'auto' or package names separated by commas, got '${o.plugins}'`);
+  }
+  const coin = o.coin.trim().toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(coin)) {
+    throw new LodeError('config', `--coin must be a coin id such as 'btc', got '${o.coin}'`);
+  }
+  const exitAfterSeconds = o.exitAfterSeconds === undefined ? undefined : number('--exit-after-seconds', o.exitAfterSeconds, true);
+  return {
+    url: o.url,
+    user,
+    password: command.getOptionValueSource('pass') === 'default' ? (parsed.password ?? o.pass) : o.pass,
+    threads: o.threads === undefined ? availableParallelism() : integer('--threads', o.threads, 1, MAX_THREADS),
+    coin,
+    plugins,
+    suggestDifficulty: o.suggestDifficulty === undefined ? undefined : number('--suggest-difficulty', o.suggestDifficulty, true),
+    extranonceSubscribe: o.extranonceSubscribe,
+    statsIntervalMs: number('--stats-interval', o.statsInterval, false) * 1000,
+    logLevel: o.logLevel,
+    json: o.json,
+    exitAfterAccepted: o.exitAfterAccepted === undefined ? undefined : integer('--exit-after-accepted', o.exitAfterAccepted, 1),
+    exitAfterMs: exitAfterSeconds === undefined ? undefined : exitAfterSeconds * 1000,
+    tls: { rejectUnauthorized: !o.tlsInsecure, caFile: o.tlsCa },
+  };
+}
+
+/** Largest thread count accepted: more native threads than this is a typo, not a machine. */
+const MAX_THREADS = 1024;
+
+function integer(option: string, raw: string, min: number, max?: number): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `>= ${min}` : `of ${min}..${max}`;
+    throw new LodeError('config', `${option} must be an integer ${range}, got '${raw}'`);
+  }
+  return value;
+}
+
+function number(option: string, raw: string, positive: boolean): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new LodeError('config', `${option} must be a finite number ${positive ? '> 0' : '>= 0'}, got '${raw}'`);
+  }
+  return value;
+}

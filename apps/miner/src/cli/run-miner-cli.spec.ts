@@ -1,0 +1,49 @@
+import { runMinerCli } from './run-miner-cli';
+
+async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runMinerCli(['node', 'lode-miner', ...args], {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('runMinerCli', () => {
+  describe('when an option is invalid', () => {
+    it.each([
+      [['--url', 'http://127.0.0.1:3333', '--user', 'w'], 'stratum URL "http://127.0.0.1:3333" has scheme "http"'],
+      [['--url', 'stratum+tcp://127.0.0.1:3333'], 'no worker name: give --user <worker>'],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--threads', 'two'], "--threads must be an integer of 1..1024, got 'two'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--suggest-difficulty', '0'], "--suggest-difficulty must be a finite number > 0, got '0'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--stats-interval', '-1'], "--stats-interval must be a finite number >= 0, got '-1'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--exit-after-accepted', '1.5'], "--exit-after-accepted must be an integer >= 1, got '1.5'"],
+    ])('exits 2 and says what is wrong (%j)', async (args, message) => {
+      const { code, stderr } = await run(...args);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`lode-miner: ${message}`);
+    });
+
+    it('exits 2 on an option commander refuses', async () => {
+      const { code, stderr } = await run('--url', 'stratum+tcp://127.0.0.1:3333', '--log-level', 'loud');
+      expect(code).toBe(2);
+      expect(stderr).toContain("option '--log-level <level>' argument 'loud' is invalid");
+    });
+
+    it('exits 2 for a coin no plugin contributes', async () => {
+      const { code, stderr } = await run('--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--coin', 'ltc');
+      expect(code).toBe(2);
+      expect(stderr).toContain("no loaded plugin contributes coin 'ltc' (loaded: btc)");
+    });
+  });
+
+  describe('when asked for help', () => {
+    it('documents the log lines and exits 0', async () => {
+      const { code, stdout } = await run('--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain('miner: share accepted job');
+      expect(stdout).toContain('--exit-after-accepted <n>');
+    });
+  });
+});
