@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: 'e2e' };
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'e2e',
+  // Real processes on loopback: the first block on the devnet can take a while on 2 cores.
+  testTimeout: 180000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { Container } from 'inversify';
+import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
+import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
+import { LodeError, type LodeLogger } from '@lode/stratum-core';
+import { validateCoinSection } from '../config/load-config';
+import type { PoolConfig } from '../config/pool-config';
+import { BitcoinPort } from '../ports/bitcoin-port';
+import { POOL_CONFIG } from './tokens';
+
+/** A running pool: its bound addresses and how to stop it. */
+export interface RunningPool {
+  /** each port's name and bound address */
+  ports: { name: string; host: string; port: number; coin: string }[];
+  engines: ReadonlyMap<string, PoolEngine>;
+  /** graceful stop: stop accepting, wait for in-flight shares (at most graceMs), close sessions, stop nodes */
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * The composition root: config -> container -> plugins -> one engine per coin
+ * -> stratum ports (DESIGN.md "Layout", apps/pool).
+ *
+ * @param config validated pool config
+ * @param appDir the directory plugins resolve from (the pool app's package)
+ * @throws PluginLoadError when a plugin is missing or broken; LodeError('config'|'node') otherwise
+ */
+export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: string): Promise<RunningPool> {
+  const container = new Container();
+  container.bind(POOL_CONFIG).toConstantValue(config);
+  container.load(poolEngineModule);
+
+  const discovered = discoverPlugins({ from: appDir, plugins: config.plugins });
+  const coins = loadPlugins(container, discovered);
+  for (const p of discovered) {
+    logger.info({ plugin: p.packageName, version: p.version, coins: p.manifest.coins }, 'coin plugin loaded');
+  }
+
+  const engines = new Map<string, PoolEngine>();
+  for (const coinId of new Set(config.ports.map((p) => p.coin))) {
+    const plugin = selectCoin(coins, coinId);
+    const section = validateCoinSection(coinId, plugin.configSchema, config.coins[coinId] ?? {});
+    const coinLog = logger.child({ coin: coinId });
+    const engine = new PoolEngine({
+      plugin,
+      node: plugin.createNode(section, coinLog),
+      coinConfig: section,
+      shareStore: container.get(SHARE_STORE),
+      sessionStore: container.get(SESSION_STORE),
+      logger: coinLog,
+      options: {
+        extranonce1Size: config.engine.extranonce1Size,
+        extranonce2Size: config.engine.extranonce2Size,
+        refreshIntervalMs: config.engine.jobRefreshSeconds * 1000,
+        historySize: config.engine.jobHistory,
+      },
+    });
+    engine.blocks$.subscribe((b) =>
+      coinLog.info({ height: b.height, hash: b.hash, worker: b.worker, accepted: b.accepted, reason: b.reason }, b.accepted ? 'block found and accepted by the node' : 'block found but refused by the node'),
+    );
+    coinLog.info({ hasher: plugin.hasher.implementation }, 'waiting for the first template from the node');
+    await engine.start();
+    engines.set(coinId, engine);
+  }
+
+  const ports: BitcoinPort[] = [];
+  const bound: RunningPool['ports'] = [];
+  for (const portConfig of config.ports) {
+    const tls = portConfig.tls && { cert: readTlsFile(portConfig.tls.certFile), key: readTlsFile(portConfig.tls.keyFile) };
+    const engine = engines.get(portConfig.coin) as PoolEngine;
+    const port = new BitcoinPort(portConfig, engine, logger.child({ port: portConfig.name }), config.log.shares, tls);
+    const address = await port.listen();
+    ports.push(port);
+    bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });
+    logger.info(
+      { port: portConfig.name, url: `stratum+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`, coin: portConfig.coin, difficulty: portConfig.difficulty.initial, vardiff: portConfig.difficulty.vardiff !== undefined },
+      'pool listening',
+    );
+  }
+
+  const statsTimer =
+    config.log.statsIntervalSeconds > 0
+      ? setInterval(() => logStats(logger, engines, ports), config.log.statsIntervalSeconds * 1000).unref()
+      : undefined;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ports: bound,
+    engines,
+    stop(reason = 'pool shutting down') {
+      stopping ??= (async () => {
+        if (statsTimer) clearInterval(statsTimer);
+        logger.info({ reason }, 'stopping: no new connections');
+        await Promise.all(ports.map((p) => p.stopAccepting()));
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref());
+        await Promise.race([Promise.all([...engines.values()].map((e) => e.stop())), grace]);
+        for (const p of ports) p.closeAll(reason);
+        logger.info({}, 'pool stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function readTlsFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (cause) {
+    throw new LodeError('config', `cannot read TLS file ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function logStats(logger: LodeLogger, engines: ReadonlyMap<string, PoolEngine>, ports: readonly BitcoinPort[]): void {
+  const connections = ports.reduce((n, p) => n + p.connectionCount, 0);
+  const accepted = ports.reduce((n, p) => n + p.counters.sharesAccepted, 0);
+  const rejected = ports.reduce((n, p) => n + p.counters.sharesRejected, 0);
+  for (const [coin, engine] of engines) {
+    const snapshot = engine.stats.snapshot();
+    logger.info(
+      { coin, connections, accepted, rejected, hashrate: formatHashrate(snapshot.pool.hashrate), height: engine.jobs.currentHeight },
+      'pool stats',
+    );
+  }
+}
+
+/** "12.3 MH/s" from hashes per second. */
+export function formatHashrate(hashesPerSecond: number): string {
+  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s'];
+  let value = hashesPerSecond;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}

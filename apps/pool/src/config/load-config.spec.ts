@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LodeError } from '@lode/stratum-core';
+import { parsePoolConfig, validateCoinSection } from './load-config';
+
+const minimal = { coins: { btc: { payoutAddress: 'x' } }, ports: [{ port: 3333, coin: 'btc' }] };
+
+function configError(fn: () => unknown): LodeError {
+  try {
+    fn();
+  } catch (e) {
+    if (LodeError.is(e, 'config')) return e;
+    throw e;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('parsePoolConfig', () => {
+  describe('when the file is the shipped example', () => {
+    it('validates and keeps its values', () => {
+      const file = join(__dirname, '../../pool.example.yaml');
+      const config = parsePoolConfig(readFileSync(file, 'utf8'), file);
+      expect(config.ports[0]).toMatchObject({ name: 'main', port: 3333, coin: 'btc', difficulty: { initial: 0.001 } });
+      expect(config.ports[0]?.difficulty.vardiff).toMatchObject({ targetShareSeconds: 5, min: 0.00001 });
+    });
+  });
+
+  describe('when only the required fields are given', () => {
+    it('fills in every default', () => {
+      const config = parsePoolConfig(JSON.stringify(minimal), 'pool.json');
+      expect(config.plugins).toBe('auto');
+      expect(config.log).toEqual({ level: 'info', format: 'pretty', shares: true, statsIntervalSeconds: 10 });
+      expect(config.engine).toEqual({ extranonce1Size: 4, extranonce2Size: 4, jobRefreshSeconds: 30, jobHistory: 32 });
+      expect(config.ports[0]).toEqual({
+        name: 'btc-3333',
+        host: '0.0.0.0',
+        port: 3333,
+        coin: 'btc',
+        dialect: 'bitcoin',
+        difficulty: { initial: 1 },
+        maxLineBytes: 16384,
+        idleTimeoutSeconds: 600,
+      });
+      expect(config.shutdownGraceSeconds).toBe(10);
+    });
+  });
+
+  describe('when the file is invalid', () => {
+    it('names the file and every violation', () => {
+      const bad = { ...minimal, ports: [{ port: 70000, coin: 'btc', colour: 'red' }], engine: { extranonce2Size: 9 } };
+      const e = configError(() => parsePoolConfig(JSON.stringify(bad), 'pool.json'));
+      expect(e.message).toContain('pool.json is invalid');
+      expect(e.message).toContain('/ports/0/port: must be <= 65535');
+      expect(e.message).toContain("must NOT have additional properties ('colour')");
+      expect(e.message).toContain('/engine/extranonce2Size: must be <= 8');
+    });
+
+    it('refuses a port whose coin has no section', () => {
+      const e = configError(() => parsePoolConfig(JSON.stringify({ ...minimal, ports: [{ port: 1, coin: 'ltc' }] }), 'pool.json'));
+      expect(e.message).toBe("pool.json: port ltc-1 mines coin 'ltc' but coins has no 'ltc' section");
+    });
+
+    it('reports YAML syntax errors as config errors', () => {
+      expect(configError(() => parsePoolConfig('ports: [', 'pool.yaml')).message).toMatch(/^pool\.yaml is not valid YAML/);
+    });
+  });
+});
+
+describe('validateCoinSection', () => {
+  it("checks a coin's section against its plugin's schema", () => {
+    const schema = { type: 'object', required: ['payoutAddress'], properties: { payoutAddress: { type: 'string' } } };
+    expect(configError(() => validateCoinSection('btc', schema, {})).message).toContain("coins.btc is invalid: coins/btc/: must have required property 'payoutAddress'");
+  });
+});

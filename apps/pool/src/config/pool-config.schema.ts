@@ -1,0 +1,92 @@
+/**
+ * JSON Schema of the pool config file (ajv, draft-07). Defaults are filled in
+ * by the validator (`useDefaults`), so a minimal file names only the coin
+ * section and one port.
+ */
+export const poolConfigSchema = {
+  $id: 'https://lode.dev/schemas/pool-config.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['coins', 'ports'],
+  properties: {
+    $schema: { type: 'string' },
+    plugins: {
+      default: 'auto',
+      oneOf: [
+        { const: 'auto' },
+        { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      ],
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'], default: 'info' },
+        format: { enum: ['pretty', 'json'], default: 'pretty' },
+        shares: { type: 'boolean', default: true },
+        statsIntervalSeconds: { type: 'number', minimum: 0, default: 10 },
+      },
+    },
+    coins: {
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: { type: 'object' },
+    },
+    engine: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        extranonce1Size: { type: 'integer', minimum: 1, maximum: 8, default: 4 },
+        extranonce2Size: { type: 'integer', minimum: 2, maximum: 8, default: 4 },
+        jobRefreshSeconds: { type: 'number', exclusiveMinimum: 0, default: 30 },
+        jobHistory: { type: 'integer', minimum: 2, maximum: 1024, default: 32 },
+      },
+    },
+    ports: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['port', 'coin'],
+        properties: {
+          name: { type: 'string' },
+          host: { type: 'string', default: '0.0.0.0' },
+          port: { type: 'integer', minimum: 0, maximum: 65535 },
+          coin: { type: 'string', minLength: 1 },
+          dialect: { enum: ['bitcoin'], default: 'bitcoin' },
+          difficulty: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            properties: {
+              initial: { type: 'number', exclusiveMinimum: 0, default: 1 },
+              vardiff: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  targetShareSeconds: { type: 'number', exclusiveMinimum: 0, default: 10 },
+                  retargetSeconds: { type: 'number', exclusiveMinimum: 0, default: 60 },
+                  variancePercent: { type: 'number', minimum: 0, maximum: 100, default: 30 },
+                  min: { type: 'number', exclusiveMinimum: 0, default: 0.0001 },
+                  max: { type: 'number', exclusiveMinimum: 0, default: 1e15 },
+                },
+              },
+            },
+          },
+          tls: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['certFile', 'keyFile'],
+            properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } },
+          },
+          maxLineBytes: { type: 'integer', minimum: 256, maximum: 1048576, default: 16384 },
+          idleTimeoutSeconds: { type: 'number', minimum: 0, default: 600 },
+        },
+      },
+    },
+    shutdownGraceSeconds: { type: 'number', minimum: 0, default: 10 },
+  },
+} as const;

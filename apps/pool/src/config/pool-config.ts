@@ -1,0 +1,59 @@
+/**
+ * The pool's configuration file, after validation (YAML or JSON; see
+ * `pool-config.schema.ts` for every field, its unit and its default).
+ */
+export interface PoolConfig {
+  /** coin plugins to load: package names, or "auto" for every installed dependency that declares one */
+  plugins: string[] | 'auto';
+  log: {
+    /** pino level: trace, debug, info, warn, error */
+    level: string;
+    /** "pretty": one human line per event; "json": pino's JSON lines */
+    format: 'pretty' | 'json';
+    /** log every share verdict at info (else at debug) */
+    shares: boolean;
+    /** seconds between pool statistics lines; 0 = off */
+    statsIntervalSeconds: number;
+  };
+  /** one section per coin id, validated by that coin plugin's own configSchema */
+  coins: Record<string, Record<string, unknown>>;
+  engine: {
+    /** bytes of extranonce1 per session (1..8) */
+    extranonce1Size: number;
+    /** bytes of extranonce2 miners roll (2..8) */
+    extranonce2Size: number;
+    /** seconds between job refreshes from the current template */
+    jobRefreshSeconds: number;
+    /** jobs kept per coin for late shares */
+    jobHistory: number;
+  };
+  ports: PortConfig[];
+  /** seconds to wait for in-flight shares at shutdown */
+  shutdownGraceSeconds: number;
+}
+
+/** One listening Stratum port. */
+export interface PortConfig {
+  name: string;
+  host: string;
+  port: number;
+  coin: string;
+  dialect: 'bitcoin';
+  difficulty: {
+    /** difficulty (not target) given to new sessions; fractional allowed */
+    initial: number;
+    /** undefined: fixed difficulty */
+    vardiff?: {
+      targetShareSeconds: number;
+      retargetSeconds: number;
+      variancePercent: number;
+      min: number;
+      max: number;
+    };
+  };
+  tls?: { certFile: string; keyFile: string };
+  /** longest accepted line in bytes */
+  maxLineBytes: number;
+  /** seconds without a line before the session is closed; 0 = never */
+  idleTimeoutSeconds: number;
+}
