@@ -149,7 +149,8 @@ describe('MinerSession', () => {
         }),
       ]);
       expect(snap.pool).toMatchObject({ accepted: 2, creditedDifficulty: 8, rejectedTotal: 2, workers: 1 });
-      expect(snap.pool.hashrate).toBeCloseTo((8 * h.engine.stats.hashesPerDifficulty) / 600, 3);
+      // both shares at one instant: measured over one 10 s bucket, not the 600 s window
+      expect(snap.pool.hashrate).toBeCloseTo((8 * h.engine.stats.hashesPerDifficulty) / 10, 3);
       await session.close();
     });
 

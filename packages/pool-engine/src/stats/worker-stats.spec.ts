@@ -31,9 +31,19 @@ describe('WorkerStats', () => {
       const stats = new WorkerStats({ diff1Target: 1n << 224n, windowSeconds: 100, bucketSeconds: 10 });
       stats.record('a', 'accepted', 50, 10_000);
       stats.record('a', 'accepted', 50, 60_000);
+      stats.record('a', 'accepted', 50, 105_000);
+      // at 110 s the window [20 s, 110 s] holds the last two shares
       const expected = (100 * 2 ** 32) / 100;
-      expect(stats.snapshot(60_000).workers[0].hashrate / expected).toBeCloseTo(1, 9);
-      expect(stats.snapshot(60_000).pool.hashrate / expected).toBeCloseTo(1, 9);
+      expect(stats.snapshot(110_000).workers[0].hashrate / expected).toBeCloseTo(1, 9);
+      expect(stats.snapshot(110_000).pool.hashrate / expected).toBeCloseTo(1, 9);
+    });
+
+    it('measures a worker younger than the window over its own age', () => {
+      const stats = new WorkerStats({ diff1Target: 1n << 224n, windowSeconds: 100, bucketSeconds: 10 });
+      stats.record('a', 'accepted', 50, 10_000);
+      stats.record('a', 'accepted', 50, 60_000);
+      // 100 difficulty over the 50 s since the first share
+      expect(stats.snapshot(60_000).workers[0].hashrate / ((100 * 2 ** 32) / 50)).toBeCloseTo(1, 9);
     });
   });
 

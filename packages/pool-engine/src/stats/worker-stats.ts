@@ -13,6 +13,8 @@ interface Tally {
   rejected: Partial<Record<ShareRejectReason, number>>;
   rejectedTotal: number;
   lastShareTime: number;
+  /** time of the first accepted share, ms; 0 before it */
+  firstShareTime: number;
   window: HashrateWindow;
 }
 
@@ -24,8 +26,8 @@ interface Tally {
  * hashrate (H/s) = sum(credited difficulty in window) * H1 / windowSeconds,
  * where H1 = 2^256 / (diff1Target + 1) is the expected number of hashes per
  * difficulty-1 share (Bitcoin: 2^48 / 65535 ≈ 2^32, facts/bitcoin-stratum.md
- * "Targets"). A worker that started inside the window is under-estimated
- * until a whole window has passed. Memory is bounded: fixed buckets per
+ * "Targets"). A worker that started inside the window is measured over its
+ * own age instead (at least one bucket). Memory is bounded: fixed buckets per
  * worker and at most `maxWorkers` workers.
  */
 export class WorkerStats {
@@ -82,6 +84,7 @@ export class WorkerStats {
       if (verdict === 'accepted') {
         t.accepted++;
         t.creditedDifficulty += creditedDifficulty;
+        if (t.firstShareTime === 0) t.firstShareTime = time;
         t.window.add(time, creditedDifficulty);
       } else {
         t.rejected[verdict] = (t.rejected[verdict] ?? 0) + 1;
@@ -131,7 +134,11 @@ export class WorkerStats {
   }
 
   private hashrate(tally: Tally, now: number): number {
-    return (tally.window.sum(now) * this.hashesPerDifficulty) / this.windowSeconds;
+    // A worker younger than the window is measured over its own age (at least
+    // one bucket), not diluted over a window it was not there for.
+    const ageSeconds = tally.firstShareTime === 0 ? this.windowSeconds : (now - tally.firstShareTime) / 1000;
+    const seconds = Math.min(this.windowSeconds, Math.max(ageSeconds, this.bucketMs / 1000));
+    return (tally.window.sum(now) * this.hashesPerDifficulty) / seconds;
   }
 
   private newTally(): Tally {
@@ -141,6 +148,7 @@ export class WorkerStats {
       rejected: {},
       rejectedTotal: 0,
       lastShareTime: 0,
+      firstShareTime: 0,
       window: new HashrateWindow(this.bucketMs, this.buckets),
     };
   }
