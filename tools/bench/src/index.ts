@@ -1,1 +1,7 @@
-export {};
+/* SHA-256d scan: native hasher vs a crypto.createHash loop (run dist/sha256d-scan.js) */
+export { formatSha256dScanReport, runSha256dScanBench } from './sha256d-scan';
+export type { Sha256dScanBenchOptions, Sha256dScanReport } from './sha256d-scan';
+
+/* Measuring */
+export { measureRate, now } from './hash-rate';
+export type { HashRate } from './hash-rate';

@@ -55,9 +55,6 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         historySize: config.engine.jobHistory,
       },
     });
-    engine.blocks$.subscribe((b) =>
-      coinLog.info({ height: b.height, hash: b.hash, worker: b.worker, accepted: b.accepted, reason: b.reason }, b.accepted ? 'block found and accepted by the node' : 'block found but refused by the node'),
-    );
     coinLog.info({ hasher: plugin.hasher.implementation }, 'waiting for the first template from the node');
     await engine.start();
     engines.set(coinId, engine);

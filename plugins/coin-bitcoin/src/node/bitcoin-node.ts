@@ -157,11 +157,11 @@ export class BitcoinNode implements CoinNode {
       throw error;
     }
     if (reason === null) {
-      this.logger.info({ hash }, 'bitcoind accepted the block');
+      this.logger.debug({ hash }, 'bitcoind accepted the block');
       this.wake();
       return { accepted: true, hash };
     }
-    this.logger.warn({ hash, reason }, 'bitcoind refused the block');
+    this.logger.debug({ hash, reason }, 'bitcoind refused the block');
     return { accepted: false, hash, reason };
   }
 
