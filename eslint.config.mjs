@@ -7,7 +7,7 @@ import nx from '@nx/eslint-plugin';
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/native/index.js', '**/native/index.d.ts', '**/target'] },
+  { ignores: ['**/dist', '**/out-tsc', '**/node_modules', '**/native/index.js', '**/native/index.d.ts', '**/target'] },
   {
     files: ['**/src/**/*.ts', '**/src/**/*.js'],
     rules: {
