@@ -17,7 +17,6 @@ export { asBitcoinJob, isBitcoinJob } from './plugin/bitcoin-job';
 export type { BitcoinJob, BitcoinJobData } from './plugin/bitcoin-job';
 
 /* Native hasher (napi-rs addon) */
-export { createBitcoinHasher } from './native-hasher';
 
 /* Node: bitcoind JSON-RPC and the template stream */
 export { BitcoinNode } from './node/bitcoin-node';
@@ -54,3 +53,7 @@ export { serializeBlock } from './block/serialize-block';
 /* Encoding and hashing helpers */
 export { sha256d } from './hash/sha256d';
 export { compactSize } from './encoding/compact-size';
+
+/* Native hasher (napi-rs, SHA-NI or portable) */
+export { bitcoinHasherImplementations, createBitcoinHasher } from './native-hasher';
+export type { BitcoinHasher, BitcoinHasherImplementation, BitcoinHasherOptions, BitcoinScanResult } from './native-hasher';

@@ -3,5 +3,5 @@ export { formatSha256dScanReport, runSha256dScanBench } from './sha256d-scan';
 export type { Sha256dScanBenchOptions, Sha256dScanReport } from './sha256d-scan';
 
 /* Measuring */
-export { measureRate, now } from './hash-rate';
-export type { HashRate } from './hash-rate';
+export { measureRates, now } from './hash-rate';
+export type { HashRate, RateStep } from './hash-rate';

@@ -90,7 +90,10 @@ impl Task for ScanTask {
             hits: output
                 .hits
                 .into_iter()
-                .map(|hit| ScanHit { nonce: hit.nonce, hash: hit.hash.to_vec().into() })
+                .map(|hit| ScanHit {
+                    nonce: hit.nonce,
+                    hash: hit.hash.to_vec().into(),
+                })
                 .collect(),
             dropped: output.dropped as f64,
             hashes: output.hashes as f64,

@@ -7,9 +7,10 @@
 //! Two code paths, chosen at run time and byte-for-byte identical: SHA-NI
 //! (`sha256rnds2` and friends, x86-64) and portable scalar Rust. A scan hashes
 //! the header's first 64 bytes once (the midstate), precomputes every round
-//! and schedule word that does not read the nonce, and stops the second hash
-//! after round 61 (the top word of the hash is known by then) unless that word
-//! can still be under the target.
+//! and schedule word that does not read the nonce, and ends the second hash
+//! after round 60, where the hash's most significant word is already known
+//! (H7 = IV7 + e after round 60); only a nonce whose top word is <= the
+//! target's gets its full hash computed and compared on all 256 bits.
 //!
 //! Byte orders follow `facts/bitcoin-stratum.md` ("Byte orders").
 #![deny(clippy::all)]
@@ -20,8 +21,6 @@ mod scan;
 mod sha256;
 #[cfg(target_arch = "x86_64")]
 mod shani;
-#[cfg(test)]
-mod shani_v1;
 
 #[cfg(not(test))]
 mod binding;

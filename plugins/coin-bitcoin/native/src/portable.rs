@@ -52,7 +52,17 @@ impl Kernel {
         let w18_base = small_sigma1(w16).wrapping_add(w[2]);
         // W19 = σ1(W17) + W12 + σ0(W4) + W3: all but W3
         let w19_base = small_sigma1(w17).wrapping_add(small_sigma0(PAD));
-        Kernel { mid: *mid, s3: s, t1_base, t2, w, w16, w17, w18_base, w19_base }
+        Kernel {
+            mid: *mid,
+            s3: s,
+            t1_base,
+            t2,
+            w,
+            w16,
+            w17,
+            w18_base,
+            w19_base,
+        }
     }
 
     /// The first SHA-256 of the header with `nonce` (as the uint32 stored
@@ -119,10 +129,18 @@ impl Kernel {
         w[17] = small_sigma1(LEN_DIGEST)
             .wrapping_add(small_sigma0(d[2]))
             .wrapping_add(d[1]);
-        w[18] = small_sigma1(w[16]).wrapping_add(small_sigma0(d[3])).wrapping_add(d[2]);
-        w[19] = small_sigma1(w[17]).wrapping_add(small_sigma0(d[4])).wrapping_add(d[3]);
-        w[20] = small_sigma1(w[18]).wrapping_add(small_sigma0(d[5])).wrapping_add(d[4]);
-        w[21] = small_sigma1(w[19]).wrapping_add(small_sigma0(d[6])).wrapping_add(d[5]);
+        w[18] = small_sigma1(w[16])
+            .wrapping_add(small_sigma0(d[3]))
+            .wrapping_add(d[2]);
+        w[19] = small_sigma1(w[17])
+            .wrapping_add(small_sigma0(d[4]))
+            .wrapping_add(d[3]);
+        w[20] = small_sigma1(w[18])
+            .wrapping_add(small_sigma0(d[5]))
+            .wrapping_add(d[4]);
+        w[21] = small_sigma1(w[19])
+            .wrapping_add(small_sigma0(d[6]))
+            .wrapping_add(d[5]);
         w[22] = small_sigma1(w[20])
             .wrapping_add(LEN_DIGEST)
             .wrapping_add(small_sigma0(d[7]))

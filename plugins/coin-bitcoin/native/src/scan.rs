@@ -66,10 +66,14 @@ impl ScanJob {
             )
         })?;
         if !(start.fract() == 0.0 && (0.0..NONCE_SPACE as f64).contains(&start)) {
-            return Err(format!("startNonce is {start}, it must be an integer in [0, 2^32)"));
+            return Err(format!(
+                "startNonce is {start}, it must be an integer in [0, 2^32)"
+            ));
         }
         if !(count.fract() == 0.0 && (0.0..=NONCE_SPACE as f64).contains(&count)) {
-            return Err(format!("count is {count}, it must be an integer in [0, 2^32]"));
+            return Err(format!(
+                "count is {count}, it must be an integer in [0, 2^32]"
+            ));
         }
         let (start, count) = (start as u64, count as u64);
         if start + count > NONCE_SPACE {
@@ -79,7 +83,9 @@ impl ScanJob {
             ));
         }
         if !(threads.fract() == 0.0 && (1.0..=MAX_THREADS as f64).contains(&threads)) {
-            return Err(format!("threads is {threads}, it must be an integer in [1, {MAX_THREADS}]"));
+            return Err(format!(
+                "threads is {threads}, it must be an integer in [1, {MAX_THREADS}]"
+            ));
         }
         Ok(ScanJob {
             header,
@@ -160,14 +166,22 @@ impl Prepared {
     fn new(job: &ScanJob) -> Self {
         let imp = job.implementation;
         let mut midstate = IV;
-        imp.compress(&mut midstate, job.header[..64].try_into().expect("64 bytes"));
+        imp.compress(
+            &mut midstate,
+            job.header[..64].try_into().expect("64 bytes"),
+        );
         let mut block2 = [0u8; 64];
         block2[..16].copy_from_slice(&job.header[64..80]);
         block2[16] = 0x80;
         block2[56..].copy_from_slice(&(80u64 * 8).to_be_bytes());
         let w = block_words(&block2);
         let tail = [w[0], w[1], w[2]];
-        let t7 = u32::from_le_bytes([job.target[28], job.target[29], job.target[30], job.target[31]]);
+        let t7 = u32::from_le_bytes([
+            job.target[28],
+            job.target[29],
+            job.target[30],
+            job.target[31],
+        ]);
         Prepared {
             implementation: imp,
             midstate,
@@ -178,7 +192,9 @@ impl Prepared {
             #[cfg(target_arch = "x86_64")]
             sha_ni: match imp {
                 // SAFETY: ShaNi is only selected when the CPU has the extensions.
-                Implementation::ShaNi => Some(unsafe { crate::shani::Kernel::new(&midstate, tail) }),
+                Implementation::ShaNi => {
+                    Some(unsafe { crate::shani::Kernel::new(&midstate, tail) })
+                }
                 Implementation::Portable => None,
             },
         }
@@ -201,7 +217,10 @@ impl Prepared {
     }
 
     fn scan_chunk(&self, start: u32, count: u64) -> ScanOutcome {
-        let mut out = ScanOutcome { hashes: count, ..ScanOutcome::default() };
+        let mut out = ScanOutcome {
+            hashes: count,
+            ..ScanOutcome::default()
+        };
         let mut candidate = |nonce: u32| {
             // The kernel only looked at the top word; decide on all 256 bits.
             let hash = self.hash(nonce);
@@ -219,7 +238,8 @@ impl Prepared {
                 let kernel = self.sha_ni.as_ref().expect("sha-ni kernel prepared");
                 // SAFETY: ShaNi is only selected when the CPU has the extensions.
                 unsafe {
-                    let done = crate::shani::scan::<2>(kernel, start, count, self.t7, &mut candidate);
+                    let done =
+                        crate::shani::scan::<2>(kernel, start, count, self.t7, &mut candidate);
                     crate::shani::scan::<1>(
                         kernel,
                         start.wrapping_add(done as u32),

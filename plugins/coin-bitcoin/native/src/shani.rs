@@ -45,7 +45,10 @@ unsafe fn to_lanes(state: &[u32; 8]) -> (__m128i, __m128i) {
     let efgh = _mm_loadu_si128(state.as_ptr().add(4).cast());
     let cdab = _mm_shuffle_epi32(abcd, 0xB1);
     let hgfe = _mm_shuffle_epi32(efgh, 0x1B);
-    (_mm_alignr_epi8(cdab, hgfe, 8), _mm_blend_epi16(hgfe, cdab, 0xF0))
+    (
+        _mm_alignr_epi8(cdab, hgfe, 8),
+        _mm_blend_epi16(hgfe, cdab, 0xF0),
+    )
 }
 
 /// (ABEF, CDGH) -> ([a, b, c, d], [e, f, g, h]) as registers, lane 0 first.
@@ -53,7 +56,10 @@ unsafe fn to_lanes(state: &[u32; 8]) -> (__m128i, __m128i) {
 unsafe fn from_lanes(abef: __m128i, cdgh: __m128i) -> (__m128i, __m128i) {
     let abef_r = _mm_shuffle_epi32(abef, 0x1B); // [a, b, e, f]
     let cdgh_r = _mm_shuffle_epi32(cdgh, 0xB1); // [g, h, c, d]
-    (_mm_blend_epi16(abef_r, cdgh_r, 0xF0), _mm_alignr_epi8(cdgh_r, abef_r, 8))
+    (
+        _mm_blend_epi16(abef_r, cdgh_r, 0xF0),
+        _mm_alignr_epi8(cdgh_r, abef_r, 8),
+    )
 }
 
 /// Quad `$q` (rounds 4q..4q+3) for every lane: two `sha256rnds2`, and the
@@ -158,17 +164,13 @@ pub struct Kernel {
     /// adds W0 into a and e only)
     h2_abef1: __m128i,
     h2_cdgh1: __m128i,
-    /// K + W for its rounds 9..12 (W8..W12 are padding), and its schedule
+    /// K + W for its rounds 9..12 (W9..W12 are zero padding), and its schedule
     /// registers after their constant message steps
     h2_kw9: __m128i,
     h2_msg2: __m128i,
     h2_msg3: __m128i,
     h2_align: __m128i,
 }
-
-// SAFETY: plain SIMD values; nothing points anywhere.
-unsafe impl Send for Kernel {}
-unsafe impl Sync for Kernel {}
 
 impl Kernel {
     /// Precomputes a header (the nonce bytes 76..80 are ignored).
@@ -305,14 +307,20 @@ pub unsafe fn scan<const N: usize>(
                 _mm_add_epi32(s1[l], k.mid_cdgh),
             );
             // round 0: + W0 into a and e
-            s0[l] = _mm_add_epi32(k.h2_abef1, _mm_and_si128(_mm_shuffle_epi32(w0, 0x00), lanes_a_e));
+            s0[l] = _mm_add_epi32(
+                k.h2_abef1,
+                _mm_and_si128(_mm_shuffle_epi32(w0, 0x00), lanes_a_e),
+            );
             s1[l] = k.h2_cdgh1;
             // quad 0: rounds 1..4
             let kw = _mm_add_epi32(_mm_alignr_epi8(w1, w0, 4), kodd(0));
             s1[l] = _mm_sha256rnds2_epu32(s1[l], s0[l], kw);
             s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], _mm_shuffle_epi32(kw, 0x0E));
             // quad 1: rounds 5..8 (W8 is the padding word)
-            let kw = _mm_add_epi32(_mm_alignr_epi8(words([0x8000_0000, 0, 0, 0]), w1, 4), kodd(1));
+            let kw = _mm_add_epi32(
+                _mm_alignr_epi8(words([0x8000_0000, 0, 0, 0]), w1, 4),
+                kodd(1),
+            );
             s1[l] = _mm_sha256rnds2_epu32(s1[l], s0[l], kw);
             s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], _mm_shuffle_epi32(kw, 0x0E));
             let m0 = _mm_sha256msg1_epu32(w0, w1);
@@ -339,9 +347,9 @@ pub unsafe fn scan<const N: usize>(
         quad_odd!(12, N, s0, s1, m, x);
         quad_odd!(13, N, s0, s1, m, x);
         quad_odd!(14, N, s0, s1, m, x);
-        for l in 0..N {
+        for (l, abef) in s0.iter().enumerate() {
             // ABEF after round 60: e (lane 1) is H7 - IV7
-            let h7 = IV[7].wrapping_add(_mm_extract_epi32(s0[l], 1) as u32);
+            let h7 = IV[7].wrapping_add(_mm_extract_epi32(*abef, 1) as u32);
             if h7.swap_bytes() <= t7 {
                 candidate(nonce.wrapping_add(l as u32));
             }

@@ -54,7 +54,11 @@ fn target_1a44b9f2() -> [u8; 32] {
 fn all() -> Vec<Implementation> {
     let all = Implementation::available();
     if std::arch::is_x86_feature_detected!("sha") {
-        assert_eq!(all[0], Implementation::ShaNi, "this CPU has SHA-NI, it must be offered");
+        assert_eq!(
+            all[0],
+            Implementation::ShaNi,
+            "this CPU has SHA-NI, it must be offered"
+        );
     }
     all
 }
@@ -73,8 +77,16 @@ fn sha256d_matches_sha2_for_every_length() {
 #[test]
 fn sha256d_of_real_headers() {
     for imp in all() {
-        assert_eq!(display(&sha256d(imp, &hex(GENESIS))), GENESIS_HASH, "{imp:?}");
-        assert_eq!(display(&sha256d(imp, &hex(B125552))), B125552_HASH, "{imp:?}");
+        assert_eq!(
+            display(&sha256d(imp, &hex(GENESIS))),
+            GENESIS_HASH,
+            "{imp:?}"
+        );
+        assert_eq!(
+            display(&sha256d(imp, &hex(B125552))),
+            B125552_HASH,
+            "{imp:?}"
+        );
     }
 }
 
@@ -128,8 +140,15 @@ fn scan_finds_block_125552() {
     let header = hex(B125552);
     for imp in all() {
         for threads in [1.0, 2.0, 5.0] {
-            let job = ScanJob::new(&header, (0x9546a142u32 - 500) as f64, 1001.0, &target_1a44b9f2(), threads, imp)
-                .unwrap();
+            let job = ScanJob::new(
+                &header,
+                (0x9546a142u32 - 500) as f64,
+                1001.0,
+                &target_1a44b9f2(),
+                threads,
+                imp,
+            )
+            .unwrap();
             let outcome = job.run();
             assert_eq!(outcome.hashes, 1001);
             assert_eq!(outcome.hits.len(), 1, "{imp:?}");
@@ -142,13 +161,24 @@ fn scan_finds_block_125552() {
 #[test]
 fn scan_reaches_the_last_nonce_and_caps_hits() {
     for imp in all() {
-        let job = ScanJob::new(&[0u8; 80], (u32::MAX - 4999) as f64, 5000.0, &[0xff; 32], 2.0, imp).unwrap();
+        let job = ScanJob::new(
+            &[0u8; 80],
+            (u32::MAX - 4999) as f64,
+            5000.0,
+            &[0xff; 32],
+            2.0,
+            imp,
+        )
+        .unwrap();
         let outcome = job.run();
         assert_eq!(outcome.hashes, 5000);
         assert_eq!(outcome.hits.len(), MAX_HITS);
         assert_eq!(outcome.dropped, 5000 - MAX_HITS as u64);
         assert_eq!(outcome.hits[0].nonce, u32::MAX - 4999);
-        assert!(outcome.hits.windows(2).all(|w| w[0].nonce + 1 == w[1].nonce));
+        assert!(outcome
+            .hits
+            .windows(2)
+            .all(|w| w[0].nonce + 1 == w[1].nonce));
     }
 }
 
@@ -164,10 +194,13 @@ fn bad_inputs_are_refused_with_the_value_and_the_rule() {
     assert!(err(ScanJob::new(&h, 0.0, 1.0, &t, 257.0, imp)).contains("threads is 257"));
     assert!(err(ScanJob::new(&h, -1.0, 1.0, &t, 1.0, imp)).contains("startNonce is -1"));
     assert!(err(ScanJob::new(&h, 1.5, 1.0, &t, 1.0, imp)).contains("startNonce is 1.5"));
-    assert!(err(ScanJob::new(&h, 4294967295.0, 2.0, &t, 1.0, imp)).contains("runs past the nonce space"));
+    assert!(err(ScanJob::new(&h, 4294967295.0, 2.0, &t, 1.0, imp))
+        .contains("runs past the nonce space"));
     assert!(err(ScanJob::new(&h, 0.0, 4294967297.0, &t, 1.0, imp)).contains("count is 4294967297"));
     assert!(ScanJob::new(&h, 0.0, 4294967296.0, &t, 1.0, imp).is_ok());
-    assert!(Implementation::resolve(Some("avx9")).unwrap_err().contains("\"avx9\" is unknown"));
+    assert!(Implementation::resolve(Some("avx9"))
+        .unwrap_err()
+        .contains("\"avx9\" is unknown"));
 }
 
 #[test]
@@ -205,7 +238,10 @@ fn kernels_stop_early_on_the_exact_top_word() {
                         crate::shani::scan::<2>(&kernel, start, 2, top, &mut hit);
                     }
                 }
-                assert!(seen.contains(&nonce), "sha-ni x{lanes} missed its own top word");
+                assert!(
+                    seen.contains(&nonce),
+                    "sha-ni x{lanes} missed its own top word"
+                );
                 if top > 0 {
                     let mut seen = Vec::new();
                     let mut hit = |n: u32| seen.push(n);
@@ -221,46 +257,8 @@ fn kernels_stop_early_on_the_exact_top_word() {
 fn names_are_the_ones_js_sees() {
     assert_eq!(Implementation::Portable.name(), "portable");
     assert_eq!(Implementation::ShaNi.name(), "sha-ni");
-    assert_eq!(Implementation::resolve(Some("auto")).unwrap(), Implementation::best());
-}
-
-#[test]
-#[ignore]
-fn tmp_bench() {
-    use crate::sha256::{block_words, compress_portable, IV};
-    let header = hex(GENESIS);
-    let mut mid = IV;
-    compress_portable(&mut mid, header[..64].try_into().unwrap());
-    let mut block2 = [0u8; 64];
-    block2[..16].copy_from_slice(&header[64..]);
-    let w = block_words(&block2);
-    let tail = [w[0], w[1], w[2]];
-    let best = |name: &str, n: u64, f: &mut dyn FnMut(u32)| {
-        let mut best = 0f64;
-        for r in 0..100u32 {
-            let t = std::time::Instant::now();
-            f(r.wrapping_mul(0x1000_0000));
-            best = best.max(n as f64 / t.elapsed().as_secs_f64() / 1e6);
-        }
-        println!("{name} best {best:.2} M/s");
-    };
-    let mut c = 0u32;
-    let pk = crate::portable::Kernel::new(&mid, tail);
-    best("portable", 20_000, &mut |s| pk.scan(s, 20_000, 0, &mut |_| c += 1));
-    let k = unsafe { crate::shani::Kernel::new(&mid, tail) };
-    best("sha-ni x1", 200_000, &mut |s| { unsafe { crate::shani::scan::<1>(&k, s, 200_000, 0, &mut |_| c += 1) }; });
-    best("sha-ni x2", 200_000, &mut |s| { unsafe { crate::shani::scan::<2>(&k, s, 200_000, 0, &mut |_| c += 1) }; });
-    best("sha-ni x3", 200_001, &mut |s| { unsafe { crate::shani::scan::<3>(&k, s, 200_001, 0, &mut |_| c += 1) }; });
-    let k1 = unsafe { crate::shani_v1::Kernel::new(&mid, tail) };
-    for _ in 0..3 {
-    best("v1 x2", 200_000, &mut |s| { unsafe { crate::shani_v1::scan::<2>(&k1, s, 200_000, 0, &mut |_| c += 1) }; });
-    best("v2 x2", 200_000, &mut |s| { unsafe { crate::shani::scan::<2>(&k, s, 200_000, 0, &mut |_| c += 1) }; });
-    best("v1 x1", 200_000, &mut |s| { unsafe { crate::shani_v1::scan::<1>(&k1, s, 200_000, 0, &mut |_| c += 1) }; });
-    best("v2 x1", 200_000, &mut |s| { unsafe { crate::shani::scan::<1>(&k, s, 200_000, 0, &mut |_| c += 1) }; });
-    }
-    let blk = [7u8; 64];
-    let mut st = IV;
-    best("sha-ni compress", 200_000, &mut |_| for _ in 0..200_000 { unsafe { crate::shani::compress(&mut st, &blk) } });
-    best("portable compress", 20_000, &mut |_| for _ in 0..20_000 { compress_portable(&mut st, &blk) });
-    println!("{c} {}", st[0]);
+    assert_eq!(
+        Implementation::resolve(Some("auto")).unwrap(),
+        Implementation::best()
+    );
 }
