@@ -38,14 +38,22 @@ const rpcPassword = randomBytes(12).toString('hex');
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function start(name: string, script: string, args: string[], onLine?: (line: string) => void): ChildProcess {
+/** A started child: its process, and a way to wait for one of its lines. */
+interface Started {
+  child: ChildProcess;
+  waitForLine(pattern: RegExp, what: string, timeoutMs?: number): Promise<string>;
+}
+
+function start(name: string, script: string, args: string[]): Started {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const tag = `[${name}]`.padEnd(9);
+  const waiters = new Set<(line: string) => void>();
+  // One reader per stream, never paused: a child blocked on a full pipe would stall.
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       process.stdout.write(`${tag}${line}\n`);
-      onLine?.(line);
+      for (const w of waiters) w(line);
     });
   }
   child.once('exit', (code, signal) => {
@@ -54,21 +62,24 @@ function start(name: string, script: string, args: string[], onLine?: (line: str
       void stop(1);
     }
   });
-  return child;
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 60000): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${what}" within ${timeoutMs / 1000} s`)), timeoutMs);
-    const rl = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    rl.on('line', (line) => {
-      if (pattern.test(line)) {
-        clearTimeout(timer);
-        rl.close();
-        resolveLine(line);
-      }
-    });
-  });
+  return {
+    child,
+    waitForLine(pattern, what, timeoutMs = 60000) {
+      return new Promise((resolveLine, reject) => {
+        const waiter = (line: string) => {
+          if (!pattern.test(line)) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolveLine(line);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no "${what}" from ${name} within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+  };
 }
 
 async function stop(code: number): Promise<void> {
@@ -92,7 +103,7 @@ async function main(): Promise<void> {
   const devnetArgs = ['--host', '127.0.0.1', '--port', opts.rpcPort, '--rpcuser', 'lode', '--rpcpassword', rpcPassword];
   if (opts.nbits) devnetArgs.push('--nbits', opts.nbits);
   const devnet = start('devnet', entry.devnet, devnetArgs);
-  await waitForLine(devnet, /devnet: listening on/, 'devnet: listening');
+  await devnet.waitForLine(/devnet: listening on/, 'devnet: listening');
 
   const configFile = join(dir, 'pool.json');
   writeFileSync(
@@ -126,7 +137,7 @@ async function main(): Promise<void> {
     ),
   );
   const pool = start('pool', entry.pool, ['--config', configFile]);
-  await waitForLine(pool, /pool listening/, 'pool listening');
+  await pool.waitForLine(/pool listening/, 'pool listening');
 
   start('miner', entry.miner, ['--url', `stratum+tcp://127.0.0.1:${opts.poolPort}`, '--user', 'demo.rig1', '--threads', opts.threads, '--stats-interval', '10']);
   process.stdout.write(`[demo]   pool config: ${configFile}; Ctrl-C stops all three\n`);
