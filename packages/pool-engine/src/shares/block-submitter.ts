@@ -19,6 +19,8 @@ export class BlockSubmitter {
   private readonly blocksSubject = new Subject<FoundBlock>();
   private readonly pending = new Set<Promise<void>>();
   private readonly logger: LodeLogger;
+  /** height of the last block the node accepted from this pool */
+  private lastAcceptedHeight = -1;
 
   /** every block candidate with the node's answer; completes on complete() */
   readonly blocks$: Observable<FoundBlock> = this.blocksSubject.asObservable();
@@ -76,9 +78,17 @@ export class BlockSubmitter {
       };
     }
     if (found.accepted) {
+      this.lastAcceptedHeight = Math.max(this.lastAcceptedHeight, found.height);
       this.logger.info(
         { height: found.height, hash: found.hash, worker, jobId: job.id },
         `block found at height ${found.height} hash ${found.hash} accepted by node`,
+      );
+    } else if (found.height <= this.lastAcceptedHeight) {
+      // Two shares on one job both met the network target before the new
+      // template arrived: the node keeps the first, the second is an orphan.
+      this.logger.warn(
+        { height: found.height, hash: found.hash, worker, jobId: job.id, reason: found.reason },
+        `block found at height ${found.height} hash ${found.hash} not accepted: ${found.reason} (this pool's block at that height came first)`,
       );
     } else {
       this.logger.error(
