@@ -15,7 +15,6 @@ export { ScanWork, NONCE_RANGE } from './scan/scan-work';
 export type { ExtranonceAssignment, ScanChunk } from './scan/scan-work';
 
 /* Stats */
-export { formatHashrate } from './stats/format-hashrate';
 export { HashrateMeter } from './stats/hashrate-meter';
 
 /* Command line */

@@ -16,7 +16,7 @@ import { Backoff } from './backoff';
 import { MINER_VERSION, type MinerEvent, type MinerOptions, type MinerStats } from './miner-options';
 import { chunkSize, expectedHashesPerHit } from './scan/chunk-size';
 import { type ExtranonceAssignment, type ScanChunk, ScanWork } from './scan/scan-work';
-import { formatHashrate } from './stats/format-hashrate';
+import { formatHashrate } from '@lode/mining';
 import { HashrateMeter } from './stats/hashrate-meter';
 
 /** A job as the Bitcoin client session hands it out, its difficulty already bound. */

@@ -4,7 +4,7 @@ export type { PoolConfig, PortConfig } from './config/pool-config';
 export { poolConfigSchema } from './config/pool-config.schema';
 
 /* Composition */
-export { startPool, formatHashrate } from './composition/start-pool';
+export { startPool } from './composition/start-pool';
 export type { RunningPool } from './composition/start-pool';
 export { POOL_CONFIG } from './composition/tokens';
 

@@ -29,3 +29,6 @@ export type { VardiffOptions } from './vardiff/vardiff-options';
 export { SHARE_REJECT_REASONS } from './verdict/share-reject-reasons';
 export type { ShareRejectReason } from './verdict/share-reject-reason';
 export type { ShareVerdict } from './verdict/share-verdict';
+
+/* Hashrate */
+export { formatHashrate } from './hashrate/format-hashrate';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Container } from 'inversify';
+import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
@@ -118,16 +119,4 @@ function logStats(logger: LodeLogger, engines: ReadonlyMap<string, PoolEngine>, 
       'pool stats',
     );
   }
-}
-
-/** "12.3 MH/s" from hashes per second. */
-export function formatHashrate(hashesPerSecond: number): string {
-  const units = ['H/s', 'kH/s', 'MH/s', 'GH/s', 'TH/s', 'PH/s', 'EH/s'];
-  let value = hashesPerSecond;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
