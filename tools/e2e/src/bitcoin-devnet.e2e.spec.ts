@@ -14,12 +14,23 @@ describe('the Bitcoin path end to end (devnet, pool and miner as processes on lo
   let pool: LoggedProcess;
   let miner: LoggedProcess;
   const ports: Record<string, number> = {};
+  let rpcPort = 0;
+
+  /** One JSON-RPC call to the devnet node, as bitcoind clients make it. */
+  async function devnetRpc(method: string, params: unknown[]): Promise<Record<string, unknown>> {
+    const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('lode:lode').toString('base64')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '1.0', id: 'e2e', method, params }),
+    });
+    return ((await response.json()) as { result: Record<string, unknown> }).result;
+  }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lode-e2e-'));
     devnet = spawnLogged('devnet', entryPoints.devnet, ['--host', '127.0.0.1', '--port', '0', '--rpcuser', 'lode', '--rpcpassword', 'lode']);
     const listening = await devnet.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 30000);
-    const rpcPort = Number(/:(\d+)/.exec(listening.split('http://')[1] ?? '')?.[1]);
+    rpcPort = Number(/:(\d+)/.exec(listening.split('http://')[1] ?? '')?.[1]);
 
     const config = {
       plugins: ['@lode/coin-bitcoin'],
@@ -65,6 +76,19 @@ describe('the Bitcoin path end to end (devnet, pool and miner as processes on lo
     await pool.waitFor(ACCEPTED, 10000);
     await devnet.waitFor(/block \d+ accepted/, 150000);
     await pool.waitFor(/block found at height \d+ hash [0-9a-f]{64} accepted by node/, 10000);
+  });
+
+  it('negotiates version rolling: rolled shares are all accepted and the devnet accepts blocks carrying the rolled version', async () => {
+    // the miner sends mining.configure first; the pool grants the btc default mask (BIP 320) minus the job version's bits
+    await miner.waitFor(/configured version-rolling mask 1fffe000/, 30000);
+    const blockLine = await pool.waitFor(/block found at height \d+ hash [0-9a-f]{64} accepted by node/, 150000);
+    const hash = /hash ([0-9a-f]{64}) accepted/.exec(blockLine)?.[1] as string;
+    const header = await devnetRpc('getblockheader', [hash, true]);
+    const version = header['version'] as number;
+    // the job version is 0x20000000 (no bits inside the mask): the block's version carries the miner's rolled bits
+    expect(version & ~0x1fffe000).toBe(0x20000000);
+    expect(version & 0x1fffe000).not.toBe(0);
+    expect(pool.count(/^(?=.*"share rejected")(?=.*"e2e\.good")/)).toBe(0);
   });
 
   it('answers each kind of bad input precisely, while a well-behaved miner keeps mining', async () => {

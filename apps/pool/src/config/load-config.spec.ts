@@ -38,6 +38,7 @@ describe('parsePoolConfig', () => {
         coin: 'btc',
         dialect: 'bitcoin',
         difficulty: { initial: 1 },
+        versionRolling: { allowWithoutConfigure: false },
         maxLineBytes: 16384,
         idleTimeoutSeconds: 600,
       });

@@ -82,6 +82,12 @@ export const poolConfigSchema = {
             required: ['certFile', 'keyFile'],
             properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } },
           },
+          versionRolling: {
+            type: 'object',
+            additionalProperties: false,
+            default: {},
+            properties: { allowWithoutConfigure: { type: 'boolean', default: false } },
+          },
           maxLineBytes: { type: 'integer', minimum: 256, maximum: 1048576, default: 16384 },
           idleTimeoutSeconds: { type: 'number', minimum: 0, default: 600 },
         },

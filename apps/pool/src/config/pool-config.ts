@@ -52,6 +52,11 @@ export interface PortConfig {
     };
   };
   tls?: { certFile: string; keyFile: string };
+  /** BIP 310 version rolling on this port (the mask itself is the coin's: coins.<id>.versionRollingMask) */
+  versionRolling: {
+    /** accept a 6th mining.submit parameter from miners that never sent mining.configure (e.g. rented ASICs) */
+    allowWithoutConfigure: boolean;
+  };
   /** longest accepted line in bytes */
   maxLineBytes: number;
   /** seconds without a line before the session is closed; 0 = never */
