@@ -208,4 +208,30 @@ export interface CoinPlugin {
   buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer): string;
   /** a header's hash as the explorers print it (display hex) */
   displayHash(hash: Buffer): string;
+
+  /**
+   * The coin's server mask for BIP 310 version rolling, read from its config
+   * section (already validated against configSchema): the bits of the block
+   * version a miner may roll, uint32. 0 = the coin does not allow version
+   * rolling (the dialect then answers `"version-rolling": false`). Absent =
+   * the coin has no version rolling (same as 0).
+   *
+   * The dialect replies `server_mask & miner_mask` to `mining.configure`,
+   * further strips any bit set in a job's version, refuses version bits
+   * outside the negotiated mask, and passes that mask with each share
+   * (ShareSubmission.versionMask), so that checkShare and buildHeader apply
+   * `(job_version & ~mask) | (version_bits & mask)`.
+   *
+   * Bitcoin: BIP 320 reserves 0x1fffe000 for general use (the default of
+   * ckpool, Miningcore, public-pool); BIP 323 widens it to 0x1fffffe0. A coin
+   * whose consensus or signalling uses bits in that range (DigiByte bit 23,
+   * Litecoin Cash bits 16-23) must narrow it or return 0.
+   *
+   * @param config the coin's config section (validated, defaults applied or not)
+   * @returns uint32 mask, 0 for none
+   * @throws LodeError('config') for a malformed setting
+   * @see specs/002_b8c80480aecfabab.txt "version-rolling"; BIP 320; BIP 323;
+   *   facts/field-notes.md §3(b), §3(c)
+   */
+  versionRollingMask?(config: Record<string, unknown>): number;
 }

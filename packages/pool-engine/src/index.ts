@@ -26,6 +26,7 @@ export type { SubscribeResult } from './sessions/subscribe-result';
 export type { AuthorizeRequest } from './sessions/authorize-request';
 export type { SubmitRequest } from './sessions/submit-request';
 export type { WorkerAuthorizer } from './sessions/worker-authorizer';
+export type { MinerInfo } from './sessions/miner-info';
 
 /* The share path */
 export { ShareValidator } from './shares/share-validator';

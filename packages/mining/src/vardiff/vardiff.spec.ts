@@ -187,6 +187,92 @@ describe('Vardiff', () => {
     });
   });
 
+  describe('when the connection sets a BIP 310 minimum difficulty', () => {
+    it('raises a lower current difficulty to it at once and holds it as the floor', () => {
+      const vardiff = new Vardiff(OPTIONS, 8, 0);
+      expect(vardiff.setMinimum(2048, 0)).toBe(2048);
+      expect(vardiff.difficulty).toBe(2048);
+      // far too slow for 2048: retargets and idle halving would go down, the floor holds
+      mine(vardiff, 1e9, 30);
+      expect(vardiff.difficulty).toBe(2048);
+      expect(vardiff.checkIdle(10 ** 12)).toBeUndefined();
+    });
+
+    it('leaves a higher current difficulty alone (nothing to send)', () => {
+      const vardiff = new Vardiff(OPTIONS, 5000, 0);
+      expect(vardiff.setMinimum(2048, 0)).toBeUndefined();
+      expect(vardiff.difficulty).toBe(5000);
+    });
+
+    it('lowering it lets later retargets go below the old floor, but not below the new one', () => {
+      const vardiff = new Vardiff(OPTIONS, 8, 0);
+      vardiff.setMinimum(2048, 0);
+      expect(vardiff.setMinimum(100, 0)).toBeUndefined();
+      expect(vardiff.difficulty).toBe(2048);
+      // 1 GH/s wants about 2.3e-3: it goes down, past 2048, and stops at 100
+      const { now } = mine(vardiff, 1e9, 30);
+      expect(vardiff.difficulty).toBeLessThan(2048);
+      expect(vardiff.difficulty).toBe(100);
+      expect(mine(vardiff, 1e9, 20, now).retargets).toBe(0);
+    });
+
+    it('0 or undefined turns it off, back to minDifficulty', () => {
+      for (const off of [0, undefined]) {
+        const vardiff = new Vardiff(OPTIONS, 8, 0);
+        vardiff.setMinimum(2048, 0);
+        expect(vardiff.setMinimum(off, 0)).toBeUndefined();
+        mine(vardiff, 5e5, 60);
+        expect(vardiff.difficulty).toBeLessThan(1);
+      }
+    });
+
+    it('accepts fractions, and a value under minDifficulty leaves minDifficulty in force', () => {
+      const vardiff = new Vardiff({ ...OPTIONS, minDifficulty: 0.5 }, 0.5, 0);
+      expect(vardiff.setMinimum(0.75, 0)).toBe(0.75);
+      vardiff.setMinimum(0.1, 0);
+      mine(vardiff, 1e3, 20);
+      expect(vardiff.difficulty).toBe(0.5);
+    });
+
+    it('is held at maxDifficulty', () => {
+      const vardiff = new Vardiff({ ...OPTIONS, maxDifficulty: 1000 }, 8, 0);
+      expect(vardiff.setMinimum(5000, 0)).toBe(1000);
+    });
+
+    it('throws a protocol error for a negative, NaN or infinite value', () => {
+      const vardiff = new Vardiff(OPTIONS, 8, 0);
+      expect(() => vardiff.setMinimum(-1, 0)).toThrow('minimum difficulty must be a finite number >= 0, got -1');
+      expect(() => vardiff.setMinimum(Number.NaN, 0)).toThrow(expect.objectContaining({ kind: 'protocol' }));
+      expect(() => vardiff.setMinimum(Number.POSITIVE_INFINITY, 0)).toThrow(LodeError);
+      expect(vardiff.difficulty).toBe(8);
+    });
+
+    describe('when a suggestion is made too', () => {
+      it('keeps both floors: the higher holds, and removing one leaves the other', () => {
+        const vardiff = new Vardiff(OPTIONS, 1, 0);
+        vardiff.setMinimum(2048, 0);
+        // a suggestion below the minimum is applied as the minimum
+        expect(vardiff.suggest(50, 0)).toBe(2048);
+        // removing the minimum falls back to the suggestion's floor, not below it
+        expect(vardiff.setMinimum(0, 0)).toBeUndefined();
+        mine(vardiff, 1e9, 30);
+        expect(vardiff.difficulty).toBe(50);
+        // a suggestion above the minimum wins; raising the minimum past it wins again
+        expect(vardiff.suggest(300, 0)).toBe(300);
+        expect(vardiff.setMinimum(400, 0)).toBe(400);
+      });
+    });
+
+    describe('when the network ceiling is below it', () => {
+      it('obeys the ceiling, and returns to the floor once the ceiling is lifted', () => {
+        const vardiff = new Vardiff(OPTIONS, 8, 0);
+        vardiff.setCeiling(1000, 0);
+        expect(vardiff.setMinimum(2048, 0)).toBe(1000);
+        expect(vardiff.setCeiling(undefined, 0)).toBe(2048);
+      });
+    });
+  });
+
   describe('when the miner goes silent', () => {
     it('halves after more than 3x retargetSeconds, once per silent period', () => {
       const vardiff = new Vardiff(OPTIONS, 64, 0);

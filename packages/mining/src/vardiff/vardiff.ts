@@ -22,7 +22,12 @@ const IDLE_FACTOR = 3;
  *   Otherwise new = current * targetShareSeconds / observed, limited to a
  *   factor of 4 up or down per step, rounded to 4 significant digits (so the
  *   decimal sent in set_difficulty is short and exact), clamped to
- *   [max(minDifficulty, suggested), min(maxDifficulty, ceiling)].
+ *   [max(minDifficulty, suggested, minimum), min(maxDifficulty, ceiling)].
+ * - Two floors over minDifficulty, kept apart and both in force: the
+ *   miner's suggestion (`suggest`, mining.suggest_difficulty) and the
+ *   connection's BIP 310 `minimum-difficulty` (`setMinimum`). Each call
+ *   replaces only its own floor, so removing one leaves the other. The
+ *   network ceiling (`setCeiling`) wins over both.
  * - A miner silent for more than 3x retargetSeconds is halved by checkIdle.
  *
  * The caller sends a change as set_difficulty and binds it to the next job
@@ -39,6 +44,7 @@ export class Vardiff {
   private readonly options: VardiffOptions;
   private current: number;
   private suggested: number | undefined;
+  private minimum: number | undefined;
   private ceiling: number | undefined;
   /** start of the estimation window, ms: the last change or the last evaluation */
   private windowStart: number;
@@ -81,9 +87,11 @@ export class Vardiff {
 
   /**
    * Applies a miner's `mining.suggest_difficulty`: clamped to
-   * [minDifficulty, min(maxDifficulty, ceiling)], it becomes the current
-   * difficulty and the floor of later retargets (ckpool treats the user's
-   * suggestion as a lower bound, facts/field-notes.md §1.2).
+   * [minDifficulty, min(maxDifficulty, ceiling)], it becomes the floor of
+   * later retargets (ckpool treats the user's suggestion as a lower bound,
+   * facts/field-notes.md §1.2), and the current difficulty becomes it, raised
+   * to the BIP 310 minimum when one is set (see setMinimum; the suggestion
+   * never lowers the difficulty below the connection's minimum).
    *
    * @param difficulty the suggested difficulty, finite and > 0 (fractions allowed)
    * @param now ms since the epoch
@@ -94,21 +102,54 @@ export class Vardiff {
     if (typeof difficulty !== 'number' || !Number.isFinite(difficulty) || difficulty <= 0) {
       throw new LodeError('protocol', `suggested difficulty must be a finite number > 0, got ${String(difficulty)}`);
     }
-    // A new suggestion replaces the old floor, so it may also lower it.
-    this.suggested = undefined;
-    this.current = this.clamp(difficulty);
-    this.suggested = this.current;
+    // A new suggestion replaces the old floor, so it may also lower it; the
+    // stored floor leaves the BIP 310 minimum out, so that removing that
+    // minimum later falls back to what the miner asked for.
+    this.suggested = Math.min(Math.max(difficulty, this.options.minDifficulty), this.high());
+    this.current = this.clamp(this.suggested);
     this.restart(now);
     return this.current;
   }
 
   /**
+   * Sets the connection's BIP 310 `minimum-difficulty` floor
+   * (`"minimum-difficulty.value"`, >= 0; 0 disables it). `undefined` or 0
+   * removes it, back to minDifficulty (and the suggestion, if any).
+   * Otherwise it is the floor of every later retarget, idle halving and
+   * suggestion:
+   * - raising: a current difficulty below it becomes the floor at once
+   *   (returned, so the caller sends it; it binds to the next job as always);
+   * - lowering: the current difficulty stays, later retargets may go down to
+   *   the new floor.
+   * It works beside the suggestion floor (the higher of the two holds) and
+   * under the network ceiling of setCeiling (the ceiling wins: a share harder
+   * than a block is pointless). Values below minDifficulty leave
+   * minDifficulty in force; values above maxDifficulty are held at it.
+   *
+   * @param difficulty the minimum, finite and >= 0 (fractions allowed), or undefined
+   * @param now ms since the epoch
+   * @returns the new current difficulty when it changed (only ever up), else undefined
+   * @throws LodeError('protocol') if difficulty is negative, NaN or infinite
+   * @see specs/002_b8c80480aecfabab.txt, extension "minimum-difficulty" (BIP 310)
+   */
+  setMinimum(difficulty: number | undefined, now: number = Date.now()): number | undefined {
+    if (difficulty !== undefined && (typeof difficulty !== 'number' || !Number.isFinite(difficulty) || difficulty < 0)) {
+      throw new LodeError('protocol', `minimum difficulty must be a finite number >= 0, got ${String(difficulty)}`);
+    }
+    this.minimum = difficulty === 0 ? undefined : difficulty;
+    // Only a raise changes the current difficulty; a lower floor waits for the next retarget.
+    return this.change(this.current, now);
+  }
+
+  /**
    * Caps the difficulty at the network difficulty (a share harder than a
-   * block is pointless); the cap wins over the floor. `undefined` removes it.
+   * block is pointless); the cap wins over both floors (suggestion and BIP 310
+   * minimum); when it is raised or removed later, a difficulty it held below
+   * a floor goes back up to that floor at once. `undefined` removes it.
    *
    * @param networkDifficulty the coin's current network difficulty, finite and > 0
    * @param now ms since the epoch
-   * @returns the new difficulty when the cap lowered it, else undefined
+   * @returns the new difficulty when the cap changed it, else undefined
    * @throws LodeError('protocol') if networkDifficulty is not a finite number > 0
    */
   setCeiling(networkDifficulty: number | undefined, now: number = Date.now()): number | undefined {
@@ -189,10 +230,13 @@ export class Vardiff {
   }
 
   private clamp(difficulty: number): number {
-    const low = Math.max(this.options.minDifficulty, this.suggested ?? 0);
-    const high = Math.min(this.options.maxDifficulty, this.ceiling ?? Number.POSITIVE_INFINITY);
+    const low = Math.max(this.options.minDifficulty, this.suggested ?? 0, this.minimum ?? 0);
     // The cap wins over the floor: never ask for shares harder than a block.
-    return Math.min(Math.max(difficulty, low), high);
+    return Math.min(Math.max(difficulty, low), this.high());
+  }
+
+  private high(): number {
+    return Math.min(this.options.maxDifficulty, this.ceiling ?? Number.POSITIVE_INFINITY);
   }
 }
 

@@ -1,6 +1,8 @@
+import type { CoinJob } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
 import { EngineHarness, jobsOf, lastJob, submitNonce } from '../testing/engine-harness';
 import { fakeTemplate, flush } from '../testing/fake-coin';
+import type { MinerSession } from './miner-session';
 import type { SessionEvent } from './session-event';
 
 const VARDIFF = { targetShareSeconds: 10, retargetSeconds: 60, variancePercent: 30, minDifficulty: 1, maxDifficulty: 1e6 };
@@ -226,6 +228,229 @@ describe('MinerSession', () => {
       expect(events[0]).toEqual({ type: 'difficulty', difficulty: 2 });
       expect(events[1]).toMatchObject({ type: 'job', difficulty: 2 });
       await session.close();
+    });
+  });
+
+  describe('when a submit carries the version mask in effect (BIP 310)', () => {
+    it('reaches checkShare and buildHeader with that mask, over the one set with setVersionMask', async () => {
+      const { session, events } = await h.miner();
+      const job = lastJob(events);
+      session.setVersionMask(0x1fffe000);
+      expect(await submitNonce(session, job, 5, { versionBits: 0x00002000, versionMask: 0x00006000 })).toMatchObject({
+        accepted: true,
+      });
+      expect(h.plugin.checkedShares.at(-1)).toMatchObject({ versionBits: 0x00002000, versionMask: 0x00006000 });
+      expect(h.plugin.builtHeaders.at(-1)).toMatchObject({ versionBits: 0x00002000, versionMask: 0x00006000 });
+      // inside the session's mask but outside this submit's: the submit's mask is the one applied
+      expect(
+        await submitNonce(session, job, 5, { versionBits: 0x00100000, versionMask: 0x00006000, extranonce2: Buffer.from('00000002', 'hex') }),
+      ).toMatchObject({ accepted: false, reason: 'bad-version' });
+      // without one, the session's mask applies
+      expect(await submitNonce(session, job, 5, { versionBits: 0x00100000, extranonce2: Buffer.from('00000003', 'hex') })).toMatchObject({
+        accepted: true,
+      });
+      expect(h.plugin.builtHeaders.at(-1)).toMatchObject({ versionBits: 0x00100000, versionMask: 0x1fffe000 });
+      await session.close();
+    });
+  });
+
+  describe('when a vardiff miner sets a BIP 310 minimum difficulty', () => {
+    /** One share every 600 s (a far too slow miner), each on its own extranonce2. */
+    async function slowShares(session: MinerSession, job: CoinJob, count: number, from: number): Promise<void> {
+      for (let i = 0; i < count; i++) {
+        h.now += 600_000;
+        const extranonce2 = Buffer.alloc(4);
+        extranonce2.writeUInt32BE(from + i);
+        expect(await submitNonce(session, job, 1000, { extranonce2 })).toMatchObject({ accepted: true });
+      }
+    }
+
+    it('raises the difficulty to it at once, as an event bound to the next job', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 1, vardiff: VARDIFF });
+      expect(session.setMinimumDifficulty(64)).toBe(true);
+      expect(session.difficulty).toBe(64);
+      expect(session.minimumDifficulty).toBe(64);
+      expect(events.at(-1)).toEqual({ type: 'difficulty', difficulty: 64 });
+      h.node.push(fakeTemplate(100, 'aa'));
+      expect(events.at(-1)).toMatchObject({ type: 'job', difficulty: 64 });
+      await session.close();
+    });
+
+    it('lowering it lets later retargets go below the old floor, but not below the new one', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 1, vardiff: VARDIFF });
+      const job = lastJob(events);
+      session.setMinimumDifficulty(64);
+      const count = events.length;
+      expect(session.setMinimumDifficulty(8)).toBe(true);
+      // lowering sends nothing by itself
+      expect(events).toHaveLength(count);
+      expect(session.difficulty).toBe(64);
+      await slowShares(session, job, 4, 1);
+      // 600 s per share against 10 s aimed at: at most a factor of 4 down per retarget, 64 -> 16 -> 8
+      expect(events.slice(count)).toEqual([
+        { type: 'difficulty', difficulty: 16 },
+        { type: 'difficulty', difficulty: 8 },
+      ]);
+      expect(session.difficulty).toBe(8);
+      await session.close();
+    });
+
+    it('0 removes the floor', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 1, vardiff: VARDIFF });
+      session.setMinimumDifficulty(64);
+      expect(session.setMinimumDifficulty(0)).toBe(true);
+      expect(session.minimumDifficulty).toBeUndefined();
+      await slowShares(session, lastJob(events), 4, 1);
+      // down to the port's minDifficulty (1)
+      expect(session.difficulty).toBe(1);
+      await session.close();
+    });
+
+    it("refuses a value above the port's maximum, naming both, and changes nothing", async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 1, vardiff: { ...VARDIFF, maxDifficulty: 1e15 } });
+      const count = events.length;
+      expect(session.setMinimumDifficulty(5e15)).toBe("minimum difficulty 5e15 is above this port's maximum 1e15");
+      expect(session.difficulty).toBe(1);
+      expect(session.minimumDifficulty).toBeUndefined();
+      expect(events).toHaveLength(count);
+      await session.close();
+    });
+  });
+
+  describe('when a fixed-difficulty miner sets a BIP 310 minimum difficulty', () => {
+    it('raises the difficulty only when it is higher, and keeps it as the floor of suggestions', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 8 });
+      const count = events.length;
+      expect(session.setMinimumDifficulty(4)).toBe(true);
+      expect(session.setMinimumDifficulty(8)).toBe(true);
+      expect(events).toHaveLength(count);
+      expect(session.setMinimumDifficulty(16.5)).toBe(true);
+      expect(events.at(-1)).toEqual({ type: 'difficulty', difficulty: 16.5 });
+      expect(session.suggestDifficulty(2)).toBe(16.5);
+      expect(session.setMinimumDifficulty(0)).toBe(true);
+      expect(session.suggestDifficulty(2)).toBe(2);
+      await session.close();
+    });
+
+    it('refuses a value above the network difficulty of the current job, or not a number >= 0', async () => {
+      const { session, events } = await h.miner('w1', { initialDifficulty: 8 });
+      const count = events.length;
+      // fakeTemplate's network difficulty is 1e6
+      expect(session.setMinimumDifficulty(2e6)).toBe('minimum difficulty 2e6 is above the network difficulty 1e6 of the current job');
+      expect(session.setMinimumDifficulty(-1)).toBe('minimum difficulty must be a finite number >= 0, got -1');
+      expect(session.setMinimumDifficulty(Number.NaN)).toBe('minimum difficulty must be a finite number >= 0, got NaN');
+      expect(session.difficulty).toBe(8);
+      expect(events).toHaveLength(count);
+      await session.close();
+    });
+
+    it('applies one set before the handshake to the first events', async () => {
+      const { session, events } = open(1);
+      expect(session.setMinimumDifficulty(32)).toBe(true);
+      await session.subscribe({});
+      await session.authorize({ workerName: 'w1', password: '' });
+      await flush();
+      expect(events[0]).toEqual({ type: 'difficulty', difficulty: 32 });
+      expect(events[1]).toMatchObject({ type: 'job', difficulty: 32 });
+      await session.close();
+    });
+  });
+
+  describe('when the miner gives BIP 310 info', () => {
+    it('keeps it on the session and shows it in the stats of every worker it authorizes', async () => {
+      const { session, events } = await h.miner('w1');
+      const info = { connectionUrl: 'stratum+tcp://127.0.0.1:3333', hwVersion: 'BM1370', swVersion: 'v2.9.0', hwId: 'x'.repeat(300) };
+      session.setInfo(info);
+      const kept = { ...info, hwId: 'x'.repeat(256) };
+      expect(session.info).toEqual(kept);
+      expect(await session.authorize({ workerName: 'w2', password: '' })).toBe(true);
+      await submitNonce(session, lastJob(events), 5);
+      const snap = h.engine.stats.snapshot(h.now);
+      expect(snap.workers).toHaveLength(2);
+      for (const worker of ['w1', 'w2']) {
+        expect(snap.workers.find((w) => w.worker === worker)).toMatchObject({ info: kept });
+      }
+      // the last one seen wins
+      session.setInfo({ swVersion: 'v2.10.0' });
+      expect(h.engine.stats.snapshot(h.now).workers.find((w) => w.worker === 'w1')?.info).toEqual({ swVersion: 'v2.10.0' });
+      await session.close();
+    });
+
+    it('shows no info for workers of sessions that gave none', async () => {
+      const { session, events } = await h.miner('w1');
+      await submitNonce(session, lastJob(events), 5);
+      expect(h.engine.stats.snapshot(h.now).workers[0]).not.toHaveProperty('info');
+      await session.close();
+    });
+  });
+
+  describe('when the session is moved to a fresh extranonce1', () => {
+    it('hands out a value no other session holds, and frees the old one', async () => {
+      await h.engine.stop();
+      // 1-byte extranonce1: 256 values, so uniqueness can be checked exhaustively.
+      h = new EngineHarness({ extranonce1Size: 1 });
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, extranonce1: old } = await h.miner();
+      const others = [];
+      for (let i = 0; i < 254; i++) others.push(open().session);
+      const held = await Promise.all(others.map(async (o) => (await o.subscribe({})).extranonce1.toString('hex')));
+      const moved = session.reassignExtranonce1();
+      expect(moved.extranonce2Size).toBe(4);
+      expect(moved.extranonce1).toHaveLength(1);
+      expect([old.toString('hex'), ...held]).not.toContain(moved.extranonce1.toString('hex'));
+      expect((await session.subscribe({})).extranonce1).toEqual(moved.extranonce1);
+      // the old value is the only free one now
+      const late = open().session;
+      expect((await late.subscribe({})).extranonce1).toEqual(old);
+      await Promise.all([...others, late].map((o) => o.close()));
+      await session.close();
+    });
+
+    it('sends the current job again, clean, on the next turn, and judges each job with the extranonce1 it was sent with', async () => {
+      const { session, events, extranonce1: old } = await h.miner();
+      const jobA = lastJob(events);
+      h.node.push(fakeTemplate(100, 'aa'));
+      const jobB = lastJob(events);
+      const count = events.length;
+      const { extranonce1: fresh } = session.reassignExtranonce1();
+      expect(fresh.equals(old)).toBe(false);
+      // nothing yet: the caller sends mining.set_extranonce (or client.reconnect) first
+      expect(events).toHaveLength(count);
+      await flush();
+      expect(events.slice(count)).toEqual([{ type: 'job', job: jobB, clean: true, difficulty: 1 }]);
+
+      // an in-flight share on a job sent before the move: the old extranonce1
+      expect(await submitNonce(session, jobA, 5)).toMatchObject({ accepted: true });
+      expect(h.plugin.checkedShares.at(-1)?.extranonce1).toEqual(old);
+      expect(h.plugin.builtHeaders.at(-1)?.extranonce1).toEqual(old);
+      // the re-sent job and every later one: the new extranonce1
+      expect(await submitNonce(session, jobB, 5)).toMatchObject({ accepted: true });
+      expect(h.plugin.builtHeaders.at(-1)?.extranonce1).toEqual(fresh);
+      h.node.push(fakeTemplate(100, 'aa'));
+      const jobC = lastJob(events);
+      expect(jobsOf(events).at(-1)?.clean).toBe(false);
+      expect(await submitNonce(session, jobC, 5)).toMatchObject({ accepted: true });
+      expect(h.plugin.builtHeaders.at(-1)?.extranonce1).toEqual(fresh);
+      await session.close();
+    });
+
+    it('sends a job that arrives before the re-send clean instead, and nothing more', async () => {
+      const { session, events } = await h.miner();
+      session.reassignExtranonce1();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const next = lastJob(events);
+      await flush();
+      expect(jobsOf(events).slice(1)).toEqual([{ type: 'job', job: next, clean: true, difficulty: 1 }]);
+      await session.close();
+    });
+
+    it('throws LodeError(connection) before subscribe and after close', async () => {
+      const { session } = open();
+      expect(() => session.reassignExtranonce1()).toThrow(expect.objectContaining({ kind: 'connection' }));
+      await session.subscribe({});
+      await session.close();
+      expect(() => session.reassignExtranonce1()).toThrow(expect.objectContaining({ kind: 'connection' }));
     });
   });
 

@@ -1,6 +1,5 @@
 import { JobLedger, Vardiff, targetFromDifficulty } from '@lode/mining';
 import type { ShareVerdict } from '@lode/mining';
-import type { CoinJob } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { Subject } from 'rxjs';
@@ -9,7 +8,10 @@ import type { JobBroadcast } from '../jobs/job-broadcast';
 import type { ShareJudgement } from '../shares/share-judgement';
 import type { AuthorizeRequest } from './authorize-request';
 import type { CreateSessionOptions } from './create-session-options';
+import { difficultyText } from './difficulty-text';
+import type { MinerInfo } from './miner-info';
 import { newSessionId } from './new-session-id';
+import type { SentJob } from './sent-job';
 import type { SessionEvent } from './session-event';
 import type { SessionServices } from './session-services';
 import type { SubmitRequest } from './submit-request';
@@ -20,6 +22,10 @@ import type { SubscribeResult } from './subscribe-result';
 const MAX_WORKER_NAME = 128;
 /** Most workers one connection may authorize (a proxy multiplexes a few; more is abuse). */
 const MAX_WORKERS = 256;
+/** Longest BIP 310 info string kept, characters (free text from the miner). */
+const MAX_INFO_LENGTH = 256;
+/** The members of MinerInfo, in the order they are copied. */
+const INFO_KEYS = ['connectionUrl', 'hwVersion', 'swVersion', 'hwId'] as const;
 
 /**
  * One miner connection as the engine sees it, whatever the dialect: the
@@ -40,11 +46,21 @@ const MAX_WORKERS = 256;
  * in effect at that moment; a share is judged at its own job's target, or the
  * current one when that is easier, and credited at the one applied. A new
  * difficulty is emitted at once as a `difficulty` event and applies from the
- * next job; a job id is never sent twice.
+ * next job; a job id is never sent twice to force a difficulty.
+ *
+ * The ledger also records the extranonce1 each job was sent with, and a
+ * share is rebuilt with its job's one: after {@link reassignExtranonce1},
+ * shares on jobs sent before the move still validate with the old value.
+ *
+ * BIP 310 extensions (specs/002_b8c80480aecfabab.txt) the dialect negotiates
+ * and hands over: version rolling ({@link setVersionMask}, or a mask per
+ * submit), `minimum-difficulty` ({@link setMinimumDifficulty}), `info`
+ * ({@link setInfo}), and `subscribe-extranonce` (the app's choice after
+ * {@link reassignExtranonce1}).
  */
 export class MinerSession {
   private readonly eventsSubject = new Subject<SessionEvent>();
-  private readonly ledger: JobLedger<CoinJob>;
+  private readonly ledger: JobLedger<SentJob>;
   private readonly vardiff: Vardiff | undefined;
   private readonly workers = new Set<string>();
   private readonly logger: LodeLogger;
@@ -55,7 +71,13 @@ export class MinerSession {
   private subscribing: Promise<SubscribeResult> | undefined;
   private userAgent: string | undefined;
   private versionMask: number | undefined;
+  private minimum: number | undefined;
+  private minerInfo: MinerInfo | undefined;
   private activated = false;
+  /** the clean re-send of the current job after reassignExtranonce1, on the next turn */
+  private resend: NodeJS.Immediate | undefined;
+  /** the next job goes out clean (the extranonce1 changed since the last one) */
+  private cleanNext = false;
   private activation: NodeJS.Immediate | undefined;
   private jobsSubscription: Subscription | undefined;
   private jobsSent = 0;
@@ -79,7 +101,7 @@ export class MinerSession {
     if (typeof initialDifficulty !== 'number' || !Number.isFinite(initialDifficulty) || initialDifficulty <= 0) {
       throw new LodeError('config', `initialDifficulty must be a finite number > 0, got ${String(initialDifficulty)}`);
     }
-    this.ledger = new JobLedger<CoinJob>({ capacity: services.ledgerCapacity });
+    this.ledger = new JobLedger<SentJob>({ capacity: services.ledgerCapacity });
     this.vardiff =
       options.vardiff === undefined ? undefined : new Vardiff(options.vardiff, initialDifficulty, services.now());
     this.currentDifficulty = this.vardiff?.difficulty ?? initialDifficulty;
@@ -107,11 +129,22 @@ export class MinerSession {
     return [...this.workers];
   }
 
+  /** the BIP 310 minimum difficulty in force (see setMinimumDifficulty), undefined when none */
+  get minimumDifficulty(): number | undefined {
+    return this.minimum;
+  }
+
+  /** what the miner told about its device (BIP 310 `info`, see setInfo), undefined before */
+  get info(): Readonly<MinerInfo> | undefined {
+    return this.minerInfo;
+  }
+
   /**
    * Gives the session its extranonce1. With a `sessionId` the SessionStore
    * knows and whose extranonce1 is free (or held for it), the old
    * extranonce1 and id are given back (resume); otherwise a new extranonce1
-   * and a new random id. Calling it again returns the same answer.
+   * and a new random id. Calling it again returns the same answer (with the
+   * extranonce1 in effect now, should reassignExtranonce1 have moved it).
    *
    * @throws LodeError('connection') when the session is closed;
    *   LodeError('protocol') from the allocator when every extranonce1 is in use
@@ -119,7 +152,8 @@ export class MinerSession {
   async subscribe(request: SubscribeRequest = {}): Promise<SubscribeResult> {
     if (this.isClosed) throw new LodeError('connection', 'subscribe on a closed session');
     this.subscribing ??= this.acquire(request);
-    return this.subscribing;
+    const result = await this.subscribing;
+    return this.extranonce1 === undefined ? result : { ...result, extranonce1: Buffer.from(this.extranonce1) };
   }
 
   /**
@@ -155,6 +189,7 @@ export class MinerSession {
     }
     if (!allowed || this.isClosed) return false;
     this.workers.add(workerName);
+    if (this.minerInfo !== undefined) this.services.stats.setInfo(workerName, this.minerInfo);
     this.maybeActivate();
     return true;
   }
@@ -162,8 +197,10 @@ export class MinerSession {
   /**
    * Applies a miner's suggested difficulty (`mining.suggest_difficulty`):
    * through Vardiff.suggest (clamped, and a floor for later retargets) with
-   * vardiff, as is with fixed difficulty. Applies from the next job; emitted
-   * at once as a `difficulty` event when the session is running.
+   * vardiff, as is with fixed difficulty; in both cases never below the BIP
+   * 310 minimum difficulty in force (setMinimumDifficulty). Applies from the
+   * next job; emitted at once as a `difficulty` event when the session is
+   * running.
    *
    * @param difficulty finite and > 0 (fractions allowed)
    * @returns the difficulty now in effect for new jobs
@@ -173,14 +210,141 @@ export class MinerSession {
     if (typeof difficulty !== 'number' || !Number.isFinite(difficulty) || difficulty <= 0) {
       throw new LodeError('protocol', `suggested difficulty must be a finite number > 0, got ${String(difficulty)}`);
     }
-    const next = this.vardiff === undefined ? difficulty : this.vardiff.suggest(difficulty, this.services.now());
+    const next =
+      this.vardiff === undefined
+        ? Math.max(difficulty, this.minimum ?? 0)
+        : this.vardiff.suggest(difficulty, this.services.now());
     this.changeDifficulty(next);
     return this.currentDifficulty;
   }
 
   /**
+   * Applies BIP 310 `minimum-difficulty` for this connection
+   * (`"minimum-difficulty.value"`, may be configured again; 0 disables it).
+   *
+   * - 0 removes the floor.
+   * - With vardiff: Vardiff.setMinimum. When the current difficulty is below
+   *   the value it rises to it at once, emitted as a `difficulty` event
+   *   (applies to the next job, as always); a lower value lets later
+   *   retargets go down to it. The floor works beside a suggested one (the
+   *   higher holds) and under the network difficulty, which wins.
+   * - With fixed difficulty: a value above the current difficulty raises it
+   *   (event); at or below it changes nothing now, but later suggestions are
+   *   raised to it.
+   *
+   * Nothing changes when the value cannot be honoured: not a finite number
+   * >= 0, above the port's maximum (vardiff maxDifficulty), or above the
+   * network difficulty of the current job (a share harder than a block).
+   *
+   * @param value the minimum, stratum difficulty, finite and >= 0 (fractions allowed)
+   * @returns true when applied (the dialect answers `"minimum-difficulty": true`);
+   *   otherwise the reason, to answer as the extension's result string, e.g.
+   *   "minimum difficulty 5e15 is above this port's maximum 1e15"
+   * @see specs/002_b8c80480aecfabab.txt, extension "minimum-difficulty"
+   */
+  setMinimumDifficulty(value: number): true | string {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      return `minimum difficulty must be a finite number >= 0, got ${String(value)}`;
+    }
+    if (value > 0) {
+      const max = this.options.vardiff?.maxDifficulty;
+      if (max !== undefined && value > max) {
+        return `minimum difficulty ${difficultyText(value)} is above this port's maximum ${difficultyText(max)}`;
+      }
+      const job = this.services.jobs.current;
+      const network = job === undefined ? Number.POSITIVE_INFINITY : this.services.jobs.networkDifficulty(job);
+      if (value > network) {
+        return `minimum difficulty ${difficultyText(value)} is above the network difficulty ${difficultyText(network)} of the current job`;
+      }
+    }
+    this.minimum = value === 0 ? undefined : value;
+    if (this.vardiff !== undefined) {
+      const next = this.vardiff.setMinimum(value, this.services.now());
+      if (next !== undefined) this.changeDifficulty(next);
+    } else if (value > this.currentDifficulty) {
+      this.changeDifficulty(value);
+    }
+    return true;
+  }
+
+  /**
+   * Keeps what the miner told about its device (BIP 310 `info`), replacing
+   * what it told before: only string members, each cut to 256 characters.
+   * It is attached to the statistics of every worker this session has
+   * authorized or authorizes later (WorkerStatsEntry.info, the last one seen
+   * per worker).
+   *
+   * @see specs/002_b8c80480aecfabab.txt, extension "info"
+   */
+  setInfo(info: MinerInfo): void {
+    const kept: MinerInfo = {};
+    for (const key of INFO_KEYS) {
+      const value: unknown = info[key];
+      if (typeof value === 'string') kept[key] = value.slice(0, MAX_INFO_LENGTH);
+    }
+    this.minerInfo = kept;
+    if (this.isClosed) return;
+    for (const worker of this.workers) this.services.stats.setInfo(worker, kept);
+  }
+
+  /**
+   * Moves a live session to a fresh extranonce1 (e.g. a session handed to
+   * another instance, or hashrate routing): allocates a new value, releases
+   * the old one to the allocator, and, once the session is running, emits
+   * the current job again as a clean `job` event on the next turn of the
+   * event loop (recorded in the ledger with the new extranonce1 and the
+   * current difficulty), so that the caller can first tell the miner: with
+   * `mining.set_extranonce` when it subscribed to it (BIP 310
+   * `subscribe-extranonce`, `mining.extranonce.subscribe`), else with
+   * `client.reconnect`. Should a new job arrive first, that one goes out
+   * clean instead.
+   *
+   * Shares keep validating across the move: the ledger records the
+   * extranonce1 each job was sent with and a share is rebuilt with its job's,
+   * so in-flight shares on jobs sent before the move use the old value. The
+   * one exception is the current job, re-sent under its own id: from the
+   * re-send on, its shares are judged with the new value, and a share made
+   * from the old work on it fails ('low-difficulty'); the clean flag tells
+   * the miner to drop that work. The old value may go to another session at
+   * once; a share both could submit is the same header and caught as a
+   * duplicate (the key includes extranonce1).
+   *
+   * @returns the new extranonce1 (raw bytes, a copy) and the extranonce2 size in bytes
+   * @throws LodeError('connection') before subscribe or after close;
+   *   LodeError('protocol') from the allocator when every extranonce1 is in
+   *   use (nothing changed then)
+   */
+  reassignExtranonce1(): { extranonce1: Buffer; extranonce2Size: number } {
+    if (this.isClosed) throw new LodeError('connection', 'reassignExtranonce1 on a closed session');
+    const old = this.extranonce1;
+    if (old === undefined) {
+      throw new LodeError('connection', 'reassignExtranonce1 before subscribe: the session has no extranonce1 yet');
+    }
+    const { allocator } = this.services;
+    // Allocate before releasing, so that the new value is never the old one.
+    const fresh = allocator.allocate();
+    this.extranonce1 = fresh;
+    allocator.release(old);
+    this.logger.debug(
+      { sessionId: this.id, from: old.toString('hex'), extranonce1: fresh.toString('hex') },
+      'extranonce1 reassigned',
+    );
+    // Before activation the first job goes out with the new value anyway.
+    if (this.activated && this.activation === undefined) {
+      this.cleanNext = true;
+      this.resend ??= setImmediate(() => {
+        this.resend = undefined;
+        const job = this.services.jobs.current;
+        if (!this.isClosed && this.cleanNext && job !== undefined) this.sendJob({ job, clean: true });
+      });
+    }
+    return { extranonce1: Buffer.from(fresh), extranonce2Size: this.services.extranonce2Size };
+  }
+
+  /**
    * Sets the version mask negotiated by the dialect (BIP 310 `mining.configure`
-   * version-rolling), passed to the plugin's checkShare with every share;
+   * version-rolling), passed to the plugin's checkShare and buildHeader with
+   * every share that carries no `versionMask` of its own (SubmitRequest);
    * undefined = no version rolling.
    */
   setVersionMask(mask: number | undefined): void {
@@ -229,6 +393,8 @@ export class MinerSession {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.activation !== undefined) clearImmediate(this.activation);
+    if (this.resend !== undefined) clearImmediate(this.resend);
+    this.resend = undefined;
     this.jobsSubscription?.unsubscribe();
     this.eventsSubject.complete();
     this.services.closed(this);
@@ -302,17 +468,21 @@ export class MinerSession {
   }
 
   private sendJob({ job, clean }: JobBroadcast): void {
-    if (this.isClosed) return;
+    const { extranonce1 } = this;
+    if (this.isClosed || extranonce1 === undefined) return;
     if (this.vardiff !== undefined) {
       // A share harder than a block is pointless: cap at the network difficulty.
       const capped = this.vardiff.setCeiling(this.services.jobs.networkDifficulty(job), this.services.now());
       if (capped !== undefined) this.changeDifficulty(capped);
     }
-    this.ledger.record(job.id, job, this.currentTarget, this.currentDifficulty, this.services.now());
-    // The first job a session gets replaces whatever work the miner had.
+    this.ledger.record(job.id, { job, extranonce1 }, this.currentTarget, this.currentDifficulty, this.services.now());
+    // The first job a session gets replaces whatever work the miner had, and
+    // so does the first one after an extranonce1 move.
     const first = this.jobsSent === 0;
+    const moved = this.cleanNext;
+    this.cleanNext = false;
     this.jobsSent++;
-    this.eventsSubject.next({ type: 'job', job, clean: clean || first, difficulty: this.currentDifficulty });
+    this.eventsSubject.next({ type: 'job', job, clean: clean || first || moved, difficulty: this.currentDifficulty });
   }
 
   private changeDifficulty(difficulty: number): void {
@@ -374,17 +544,20 @@ export class MinerSession {
         verdict: { accepted: false, reason: 'unauthorized', message: `worker ${request.workerName} is not authorized on this session` },
       };
     }
+    const entry = this.ledger.lookup(request.jobId);
+    const versionMask = request.versionMask ?? this.versionMask;
     return this.services.validator.validate({
       share: {
         jobId: request.jobId,
-        extranonce1: this.extranonce1,
+        // the value the job was sent with: it may have moved since (reassignExtranonce1)
+        extranonce1: entry?.job.extranonce1 ?? this.extranonce1,
         extranonce2: request.extranonce2,
         ntime: request.ntime,
         nonce: request.nonce,
         ...(request.versionBits === undefined ? {} : { versionBits: request.versionBits }),
-        ...(this.versionMask === undefined ? {} : { versionMask: this.versionMask }),
+        ...(versionMask === undefined ? {} : { versionMask }),
       },
-      entry: this.ledger.lookup(request.jobId),
+      entry,
       current: { target: this.currentTarget, difficulty: this.currentDifficulty },
       worker: request.workerName,
     });

@@ -12,4 +12,11 @@ export interface SubmitRequest {
   nonce: number;
   /** the rolled version bits (BIP 310's 6th submit parameter), uint32, when given */
   versionBits?: number;
+  /**
+   * the version mask in effect for this submit (the dialect's last mask sent:
+   * the `mining.configure` answer or a later `mining.set_version_mask`),
+   * uint32; when given it is the ShareSubmission's mask, over any mask set
+   * with MinerSession.setVersionMask (BIP 310)
+   */
+  versionMask?: number;
 }

@@ -1,4 +1,5 @@
 import type { ShareRejectReason } from '@lode/mining';
+import type { MinerInfo } from '../sessions/miner-info';
 
 /**
  * One worker's figures in a {@link StatsSnapshot}. Difficulties are stratum
@@ -19,4 +20,9 @@ export interface WorkerStatsEntry {
   lastShareTime: number;
   /** estimated hashrate over the window, H/s */
   hashrate: number;
+  /**
+   * what the last session that authorized this worker with BIP 310 `info`
+   * told about the device (absent when none did)
+   */
+  info?: MinerInfo;
 }

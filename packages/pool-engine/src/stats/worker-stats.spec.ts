@@ -82,6 +82,22 @@ describe('WorkerStats', () => {
     });
   });
 
+  describe('when a worker gets BIP 310 info', () => {
+    it('shows the last one in its entry, a copy, and adds a worker without shares', () => {
+      const stats = new WorkerStats({ diff1Target: 1n << 224n });
+      stats.record('a', 'accepted', 1, 1);
+      const info = { hwVersion: 'BM1366' };
+      stats.setInfo('a', info);
+      stats.setInfo('a', { swVersion: 'v2.9.0', hwId: 'rig-7' });
+      stats.setInfo('b', { connectionUrl: 'stratum+tcp://127.0.0.1:3333' });
+      const snap = stats.snapshot(2);
+      expect(snap.workers.find((w) => w.worker === 'a')?.info).toEqual({ swVersion: 'v2.9.0', hwId: 'rig-7' });
+      expect(snap.workers.find((w) => w.worker === 'b')).toMatchObject({ accepted: 0, info: { connectionUrl: 'stratum+tcp://127.0.0.1:3333' } });
+      snap.workers[0].info!.swVersion = 'changed';
+      expect(stats.snapshot(2).workers.find((w) => w.worker === 'a')?.info?.swVersion).toBe('v2.9.0');
+    });
+  });
+
   describe('when built with a zero diff1 target', () => {
     it('throws a config error', () => {
       expect(() => new WorkerStats({ diff1Target: 0n })).toThrow(LodeError);

@@ -1,6 +1,7 @@
 import { difficultyFromTarget } from '@lode/mining';
 import type { ShareRejectReason } from '@lode/mining';
 import { LodeError } from '@lode/stratum-core';
+import type { MinerInfo } from '../sessions/miner-info';
 import { HashrateWindow } from './hashrate-window';
 import type { PoolStatsTotals } from './pool-stats-totals';
 import type { StatsSnapshot } from './stats-snapshot';
@@ -16,12 +17,15 @@ interface Tally {
   /** time of the first accepted share, ms; 0 before it */
   firstShareTime: number;
   window: HashrateWindow;
+  /** the last BIP 310 info seen for the worker */
+  info?: MinerInfo;
 }
 
 /**
  * Share statistics per worker and for the pool: accepted count, credited
  * difficulty, rejections by reason, last share time, and hashrate estimated
- * over a sliding window.
+ * over a sliding window; per worker also the device info its session gave
+ * (BIP 310 `info`, {@link WorkerStats.setInfo}).
  *
  * hashrate (H/s) = sum(credited difficulty in window) * H1 / windowSeconds,
  * where H1 = 2^256 / (diff1Target + 1) is the expected number of hashes per
@@ -93,6 +97,19 @@ export class WorkerStats {
     }
   }
 
+  /**
+   * Attaches what a miner told about its device (BIP 310 `info`) to a
+   * worker, replacing what was attached before. A worker not in the table
+   * yet gets an entry without shares (it counts as activity for the
+   * least-recently-active eviction, as a share does).
+   *
+   * @param worker worker name as authorized
+   * @param info the session's info (copied)
+   */
+  setInfo(worker: string, info: MinerInfo): void {
+    this.workerTally(worker).info = { ...info };
+  }
+
   /** A copy of the figures at `now` (ms since epoch, default Date.now()). */
   snapshot(now: number = Date.now()): StatsSnapshot {
     const workers: WorkerStatsEntry[] = [];
@@ -105,6 +122,7 @@ export class WorkerStats {
         rejectedTotal: t.rejectedTotal,
         lastShareTime: t.lastShareTime,
         hashrate: this.hashrate(t, now),
+        ...(t.info === undefined ? {} : { info: { ...t.info } }),
       });
     }
     const pool: PoolStatsTotals = {

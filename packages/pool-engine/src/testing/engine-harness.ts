@@ -78,7 +78,7 @@ export function submitNonce(
   session: MinerSession,
   job: CoinJob,
   nonce: number,
-  extra: { worker?: string; extranonce2?: Buffer; ntime?: number; versionBits?: number } = {},
+  extra: { worker?: string; extranonce2?: Buffer; ntime?: number; versionBits?: number; versionMask?: number } = {},
 ): Promise<ShareVerdict> {
   return session.submit({
     workerName: extra.worker ?? 'w1',
@@ -87,5 +87,6 @@ export function submitNonce(
     ntime: extra.ntime ?? job.ntimeMin,
     nonce,
     ...(extra.versionBits === undefined ? {} : { versionBits: extra.versionBits }),
+    ...(extra.versionMask === undefined ? {} : { versionMask: extra.versionMask }),
   });
 }

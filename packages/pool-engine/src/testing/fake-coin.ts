@@ -72,6 +72,10 @@ export class FakeCoinPlugin implements CoinPlugin {
   readonly hasher = new FakeHasher();
   readonly configSchema = {};
   readonly builtBlocks: { jobId: string; nonce: number }[] = [];
+  /** every share checkShare was asked about, in order */
+  readonly checkedShares: ShareSubmission[] = [];
+  /** every share buildHeader was asked to build, in order */
+  readonly builtHeaders: ShareSubmission[] = [];
   /** set to make createJob throw */
   failCreateJob = false;
 
@@ -105,6 +109,7 @@ export class FakeCoinPlugin implements CoinPlugin {
   }
 
   checkShare(job: CoinJob, share: ShareSubmission): CoinShareRejection | undefined {
+    this.checkedShares.push(share);
     if (share.extranonce2.length !== 4) {
       return { reason: 'bad-extranonce2', message: `extranonce2 is ${share.extranonce2.length} bytes, the job expects 4` };
     }
@@ -118,6 +123,7 @@ export class FakeCoinPlugin implements CoinPlugin {
   }
 
   buildHeader(job: CoinJob, share: ShareSubmission): Buffer {
+    this.builtHeaders.push(share);
     const header = Buffer.alloc(80);
     header.writeUInt32LE((job.work.version | (share.versionBits ?? 0)) >>> 0, 0);
     header.writeUInt32LE(share.ntime, 68);

@@ -317,6 +317,58 @@ describe('BitcoinCoinPlugin', () => {
     });
   });
 
+  describe('when reading the version rolling mask from the config', () => {
+    const plugin = new BitcoinCoinPlugin();
+
+    it('defaults to BIP 320 (1fffe000)', () => {
+      expect(plugin.versionRollingMask(CONFIG)).toBe(0x1fffe000);
+    });
+
+    it.each([
+      ['bip320', 0x1fffe000],
+      ['bip323', 0x1fffffe0],
+      ['00fff000', 0x00fff000],
+      ['1FFFE000', 0x1fffe000],
+      ['off', 0],
+      ['00000000', 0],
+    ])('reads %j as its mask', (setting, mask) => {
+      expect(plugin.versionRollingMask({ ...CONFIG, versionRollingMask: setting })).toBe(mask);
+    });
+
+    it('throws LodeError(config) for a malformed setting', () => {
+      expect(() => plugin.versionRollingMask({ ...CONFIG, versionRollingMask: 'all' })).toThrow(
+        expect.objectContaining({ kind: 'config', message: expect.stringContaining('btc.versionRollingMask is "all"') }),
+      );
+    });
+  });
+
+  describe('when a share with rolled version bits is a block', () => {
+    // the job version has bit 22 set inside the mask (as DigiByte's signalling bit 23 is,
+    // field-notes §3(b)): BIP 310 replaces the masked bits, where OR or XOR would keep bit 22
+    const plugin = new BitcoinCoinPlugin();
+    const raw = { ...testnetTemplate(), version: 0x20400000 };
+    const job = plugin.createJob(
+      { height: TESTNET3_1263442.height, prevHash: TESTNET3_1263442.prevhashDisplay, networkTarget: 0xdcadn << 208n, raw },
+      { jobId: 'jv', extranonce1Size: 4, extranonce2Size: 4 },
+      CONFIG,
+    );
+    const mask = plugin.versionRollingMask(CONFIG);
+    const rolled = share({ jobId: 'jv', versionBits: 0x00002000, versionMask: mask });
+
+    it('passes checkShare', () => {
+      expect(plugin.checkShare(job, rolled)).toBeUndefined();
+    });
+
+    it('submits a block whose header carries (job_version & ~mask) | (bits & mask)', () => {
+      // (0x20400000 & ~0x1fffe000) | (0x00002000 & 0x1fffe000) = 0x20002000, by BIP 310's formula
+      const blockHex = plugin.buildBlock(job, rolled, plugin.buildHeader(job, rolled));
+      const block = Buffer.from(blockHex, 'hex');
+      expect(block.readUInt32LE(0)).toBe(0x20002000);
+      expect(blockHex.slice(0, 8)).toBe('00200020');
+      expect(Block.fromHex(blockHex).version).toBe(0x20002000);
+    });
+  });
+
   describe('when the share does not fit the job', () => {
     const plugin = new BitcoinCoinPlugin();
     const job = createJob(plugin);

@@ -221,6 +221,20 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     return serializeBlock(header, btc.bitcoin.witness ? withCoinbaseWitness(coinbase) : coinbase, btc.bitcoin.transactions);
   }
 
+  /**
+   * The server mask for BIP 310 version rolling from the config's
+   * `versionRollingMask`: "bip320" = 0x1fffe000 (the default), "bip323" =
+   * 0x1fffffe0, "off" = 0, or 8 hex digits with bits 29-31 clear. checkShare
+   * and buildHeader apply whatever mask the dialect negotiated below it.
+   *
+   * @returns uint32 mask, 0 when version rolling is off
+   * @throws LodeError('config') for a malformed section (as createNode)
+   * @see BIP 320, BIP 323; facts/field-notes.md §3(b), §3(c)
+   */
+  versionRollingMask(config: Record<string, unknown>): number {
+    return this.configOf(config).config.versionRollingMask;
+  }
+
   /** A hash in hash order as explorers print it: bytes reversed, hex. */
   displayHash(hash: Buffer): string {
     return displayHash(hash);
