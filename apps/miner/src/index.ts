@@ -11,7 +11,8 @@ export type { BackoffOptions } from './backoff';
 export { Extranonce2Counter } from './scan/extranonce2-counter';
 export { chunkSize, expectedHashesPerHit } from './scan/chunk-size';
 export type { ChunkSizeInput } from './scan/chunk-size';
-export { ScanWork, NONCE_RANGE } from './scan/scan-work';
+export { ScanWork, NONCE_RANGE, rolledVersion, submitVersionBits } from './scan/scan-work';
+export { VersionBitsCounter } from './scan/version-bits-counter';
 export type { ExtranonceAssignment, ScanChunk } from './scan/scan-work';
 
 /* Stats */

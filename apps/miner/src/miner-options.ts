@@ -37,6 +37,29 @@ export interface MinerOptions {
   chunkSeconds?: number;
   /** submissions awaiting the pool's answer at once; hits beyond are dropped and counted; default 64 */
   maxInFlightSubmits?: number;
+  /**
+   * send `mining.configure` first, before `mining.subscribe`, as ASIC firmware
+   * does (BIP 310, specs/002_b8c80480aecfabab.txt); default true. It always
+   * asks for `info` (sw-version lode-miner/<MINER_VERSION>, connection-url,
+   * hw-id = host name, hw-version "cpu") and, unless `extranonceSubscribe` is
+   * false, `subscribe-extranonce` (when granted, no separate
+   * `mining.extranonce.subscribe` is sent). false: no configure, no rolling.
+   */
+  configure?: boolean;
+  /**
+   * the miner's mask for `version-rolling.mask` (uint32, non-zero): the bits
+   * it may roll; the pool answers the intersection with its own (BIP 320's
+   * general-purpose bits 1fffe000, field-notes.md §3(c)). Default 0xffffffff
+   * (BIP 310's default, what ESP-Miner and cgminer send); null = do not ask
+   * for version rolling. Ignored when `configure` is false.
+   */
+  versionRollingMask?: number | null;
+  /**
+   * share difficulty (not a target) asked for with BIP 310's
+   * `minimum-difficulty` extension, >= 0 (0 turns the floor off); none by
+   * default. Ignored when `configure` is false.
+   */
+  minimumDifficulty?: number;
 }
 
 /** Counters and rates of a running miner. */
@@ -59,6 +82,8 @@ export interface MinerStats {
   threads: number;
   /** the native hasher's code path, e.g. "sha-ni" */
   implementation: string;
+  /** the BIP 310 version mask in force on the current connection (uint32); absent when version rolling is not negotiated */
+  versionMask?: number;
 }
 
 /** What a miner reports on `events$`, in order; each has a matching log line. */
@@ -66,9 +91,27 @@ export type MinerEvent =
   | { type: 'connecting'; url: string; attempt: number }
   | { type: 'connected'; url: string }
   | { type: 'subscribed'; extranonce1: string; extranonce2Size: number; sessionId: string }
+  | {
+      type: 'configured';
+      /** the negotiated version mask, uint32; undefined when version rolling was not asked for or refused */
+      versionMask: number | undefined;
+      /** whether the minimum difficulty was accepted; undefined when none was asked for */
+      minimumDifficulty: boolean | undefined;
+      subscribeExtranonce: boolean;
+    }
+  | { type: 'version-mask'; mask: number }
   | { type: 'authorized'; worker: string }
   | { type: 'job'; jobId: string; difficulty: number; clean: boolean }
-  | { type: 'accepted'; jobId: string; nonce: number; extranonce2: string; difficulty: number; accepted: number }
+  | {
+      type: 'accepted';
+      jobId: string;
+      nonce: number;
+      extranonce2: string;
+      /** the 6th submit parameter (uint32) when version rolling is negotiated */
+      versionBits?: number;
+      difficulty: number;
+      accepted: number;
+    }
   | { type: 'rejected'; jobId: string; nonce: number; message: string; code: number | undefined; rejected: number }
   | { type: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'stats'; stats: MinerStats }

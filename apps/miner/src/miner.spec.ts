@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
+import { hostname } from 'node:os';
+import type { LodeLogger } from '@lode/stratum-core';
 import { Container } from 'inversify';
 import { filter, firstValueFrom } from 'rxjs';
 import { type CoinPlugin, discoverPlugins, loadPlugins, type ScanRequest, selectCoin, type ShareSubmission } from '@lode/plugin-api';
@@ -43,12 +45,18 @@ function le32(hex8: string): Buffer {
   return Buffer.from(hex8, 'hex').reverse();
 }
 
-function headerFor(extranonce1: string, extranonce2: string, ntime: string, nonce: string): Buffer {
+function headerFor(extranonce1: string, extranonce2: string, ntime: string, nonce: string, version = VERSION): Buffer {
   let root = sha256d(Buffer.from(COINB1 + extranonce1 + extranonce2 + COINB2, 'hex'));
   for (const b of BRANCH) root = sha256d(Buffer.concat([root, Buffer.from(b, 'hex')]));
   const prevhash = Buffer.from(PREVHASH_STRATUM, 'hex');
   for (let i = 0; i < 32; i += 4) prevhash.subarray(i, i + 4).reverse();
-  return Buffer.concat([le32(VERSION), prevhash, root, le32(ntime), le32(NBITS), le32(nonce)]);
+  return Buffer.concat([le32(version), prevhash, root, le32(ntime), le32(NBITS), le32(nonce)]);
+}
+
+/** BIP 310 "Changes in request mining.submit": nVersion = (job_version & ~mask) | (version_bits & mask), as 8 hex digits. */
+function rolled(jobVersion: string, bits: string, mask: number): string {
+  const v = ((parseInt(jobVersion, 16) & ~mask) | (parseInt(bits, 16) & mask)) >>> 0;
+  return v.toString(16).padStart(8, '0');
 }
 
 function hashValue(hash: Buffer): bigint {
@@ -180,6 +188,61 @@ function fakeCoin(scans: ScanRequest[], built: ShareSubmission[] = [], failScan 
     },
     displayHash: (h: Buffer) => Buffer.from(h).reverse().toString('hex'),
   } as unknown as CoinPlugin;
+}
+
+/** A logger that keeps every message in order (the miner's own timeline). */
+function capturingLogger(lines: string[]): LodeLogger {
+  const log: LodeLogger = {
+    debug: (_o, msg) => void (msg !== undefined && lines.push(msg)),
+    info: (_o, msg) => void (msg !== undefined && lines.push(msg)),
+    warn: (_o, msg) => void (msg !== undefined && lines.push(msg)),
+    error: (_o, msg) => void (msg !== undefined && lines.push(msg)),
+    child: () => log,
+  };
+  return log;
+}
+
+/** How many shares the miner had written before the given log line (a prefix of what the pool reads, in order). */
+function submitsBefore(lines: string[], line: string): number {
+  const at = lines.indexOf(line);
+  expect(at).toBeGreaterThanOrEqual(0);
+  return lines.slice(0, at).filter((l) => l.startsWith('miner: submitting ')).length;
+}
+
+const CONFIGURE_GRANTED = {
+  'version-rolling': true,
+  'version-rolling.mask': '1fffe000',
+  'subscribe-extranonce': true,
+  info: true,
+};
+
+/** A pool that grants version rolling with `grant` (or answers configure with `configure`) and accepts every share. */
+function rollingPool(
+  submits: { params: string[]; mask: number | undefined }[],
+  configure: (p: FakePool, conn: number, msg: Rpc) => void = (p, conn, msg) => p.reply(conn, msg.id, CONFIGURE_GRANTED),
+  difficulty?: number,
+): Handler & { mask: number | undefined } {
+  const handler = ((p: FakePool, conn: number, msg: Rpc) => {
+    switch (msg.method) {
+      case 'mining.configure':
+        handler.mask = 0x1fffe000;
+        configure(p, conn, msg);
+        break;
+      case 'mining.subscribe':
+        p.reply(conn, msg.id, subscribeResult('s'));
+        if (difficulty !== undefined) p.send(conn, { id: null, method: 'mining.set_difficulty', params: [difficulty] });
+        p.send(conn, { id: null, method: 'mining.notify', params: notifyParams('b1263442') });
+        break;
+      case 'mining.submit':
+        submits.push({ params: (msg.params ?? []) as string[], mask: handler.mask });
+        p.reply(conn, msg.id, true);
+        break;
+      default:
+        p.reply(conn, msg.id, true);
+    }
+  }) as Handler & { mask: number | undefined };
+  handler.mask = undefined;
+  return handler;
 }
 
 // ---- the tests -------------------------------------------------------------------------------------
@@ -389,6 +452,193 @@ describe('Miner', () => {
 
       expect((await fatal).error.message).toBe('native scan of job j failed: addon exploded');
       await ended;
+    });
+  });
+
+  describe('when the pool grants version rolling in mining.configure (BIP 310)', () => {
+    it('configures first, rolls within the mask, and honours set_version_mask at once', async () => {
+      const coin = selectCoin(loadPlugins(new Container(), discoverPlugins({ from: __dirname, plugins: 'auto' })), 'btc');
+      const submits: { params: string[]; mask: number | undefined }[] = [];
+      const handler = rollingPool(submits, undefined, SHARE_DIFFICULTY);
+      const pool = await startPool(handler);
+      const lines: string[] = [];
+      const miner = newMiner({ url: pool.url, coin, logger: capturingLogger(lines) });
+      const configured = when(miner, 'configured');
+      const firstAccepted = when(miner, 'accepted', (e) => e.accepted >= 3);
+      const maskChanged = when(miner, 'version-mask');
+      miner.start();
+
+      expect(await configured).toMatchObject({ versionMask: 0x1fffe000, subscribeExtranonce: true, minimumDifficulty: undefined });
+      await firstAccepted;
+      expect(miner.stats.versionMask).toBe(0x1fffe000);
+      handler.mask = 0x1f7fe000;
+      pool.send(0, { id: null, method: 'mining.set_version_mask', params: ['1f7fe000'] });
+      expect((await maskChanged).mask).toBe(0x1f7fe000);
+      const after = submitsBefore(lines, 'miner: version mask now 1f7fe000');
+      await when(miner, 'accepted', (e) => e.accepted >= after + 3);
+      expect(miner.stats.versionMask).toBe(0x1f7fe000);
+      await miner.stop();
+
+      // The first line is the configure request, exactly.
+      expect(pool.received[0]!.msg).toEqual({
+        id: 1,
+        method: 'mining.configure',
+        params: [
+          ['version-rolling', 'subscribe-extranonce', 'info'],
+          {
+            'version-rolling.mask': 'ffffffff',
+            'info.connection-url': pool.url,
+            'info.hw-version': 'cpu',
+            'info.sw-version': 'lode-miner/0.1.0',
+            'info.hw-id': hostname(),
+          },
+        ],
+      });
+      expect(pool.received[1]!.msg.method).toBe('mining.subscribe');
+      // subscribe-extranonce was granted: no separate mining.extranonce.subscribe
+      expect(pool.received.some((r) => r.msg.method === 'mining.extranonce.subscribe')).toBe(false);
+      expect(lines).toContain('miner: configured version-rolling mask 1fffe000 (asked ffffffff)');
+
+      expect(submits.length).toBeGreaterThanOrEqual(after + 3);
+      submits.forEach(({ params: [worker, jobId, extranonce2, ntime, nonce, bits], mask }, i) => {
+        expect([worker, jobId, ntime]).toEqual(['tester.rig1', 'b1263442', NTIME]);
+        expect(bits).toMatch(/^[0-9a-f]{8}$/);
+        const value = parseInt(bits!, 16);
+        expect(value).not.toBe(0);
+        expect((value & ~0x1fffe000) >>> 0).toBe(0);
+        if (i >= after) expect((value & ~0x1f7fe000) >>> 0).toBe(0);
+        // rebuilt as the pool does, with the mask in force when the submit arrived
+        const header = headerFor(EXTRANONCE1, extranonce2!, ntime!, nonce!, rolled(VERSION, bits!, mask!));
+        expect(hashValue(sha256d(header)) <= SHARE_TARGET).toBe(true);
+      });
+    });
+  });
+
+  describe('when set_version_mask leaves out the bits being rolled', () => {
+    it('drops the current chunk\'s hits as stale and rolls within the new mask from the next header', async () => {
+      const built: ShareSubmission[] = [];
+      const submits: { params: string[]; mask: number | undefined }[] = [];
+      const handler = rollingPool(submits);
+      const pool = await startPool(handler);
+      const lines: string[] = [];
+      const miner = newMiner({ url: pool.url, coin: fakeCoin([], built), logger: capturingLogger(lines) });
+      const rolledTwice = when(miner, 'accepted', (e) => e.versionBits === 0x4000);
+      const maskChanged = when(miner, 'version-mask');
+      miner.start();
+
+      await rolledTwice;
+      handler.mask = 0x00c00000;
+      pool.send(0, { id: null, method: 'mining.set_version_mask', params: ['00c00000'] });
+      await maskChanged;
+      const after = submitsBefore(lines, 'miner: version mask now 00c00000');
+      await when(miner, 'accepted', (e) => e.accepted >= after + 6);
+      const stats = await miner.stop();
+
+      const bits = submits.map((s) => parseInt(s.params[5]!, 16));
+      expect(submits.every((s) => s.params.length === 6)).toBe(true);
+      expect(bits.slice(0, after).every((b) => b !== 0 && (b & ~0x1fffe000) === 0)).toBe(true);
+      expect(bits.slice(after).every((b) => (b & ~0x00c00000) === 0)).toBe(true);
+      expect(bits.slice(after, after + 3)).toEqual(expect.arrayContaining([0x00400000]));
+      // the chunk being scanned when the mask came was rolled with bits the new mask leaves out
+      expect(stats.stale).toBe(1);
+      const switchedAt = built.findIndex((b) => b.versionMask === 0x00c00000);
+      expect(built[switchedAt]).toMatchObject({ versionBits: 0x00400000 });
+      expect(built[switchedAt]!.extranonce2.toString('hex')).toBe('00000001');
+      expect(built.slice(switchedAt).every((b) => b.versionMask === 0x00c00000)).toBe(true);
+    });
+  });
+
+  describe('when configure is turned off', () => {
+    it('sends no mining.configure and submits 5 params', async () => {
+      const submits: { params: string[]; mask: number | undefined }[] = [];
+      const pool = await startPool(rollingPool(submits));
+      const miner = newMiner({ url: pool.url, coin: fakeCoin([]), configure: false });
+      const accepted = when(miner, 'accepted', (e) => e.accepted >= 2);
+      miner.start();
+
+      expect((await accepted).versionBits).toBeUndefined();
+      const stats = await miner.stop();
+      expect(pool.received[0]!.msg.method).toBe('mining.subscribe');
+      expect(pool.received.some((r) => r.msg.method === 'mining.configure')).toBe(false);
+      expect(pool.received.some((r) => r.msg.method === 'mining.extranonce.subscribe')).toBe(true);
+      expect(submits.length).toBeGreaterThanOrEqual(2);
+      expect(submits.every((s) => s.params.length === 5)).toBe(true);
+      expect(stats.versionMask).toBeUndefined();
+    });
+  });
+
+  describe('when the pool does not know mining.configure (-32601)', () => {
+    it('goes on without rolling and subscribes to extranonce the old way', async () => {
+      const submits: { params: string[]; mask: number | undefined }[] = [];
+      const pool = await startPool(
+        rollingPool(submits, (p, conn, msg) => p.reply(conn, msg.id, null, { code: -32601, message: 'Method not found' })),
+      );
+      const lines: string[] = [];
+      const miner = newMiner({ url: pool.url, coin: fakeCoin([]), logger: capturingLogger(lines) });
+      const configured = when(miner, 'configured');
+      const accepted = when(miner, 'accepted', (e) => e.accepted >= 2);
+      miner.start();
+
+      expect(await configured).toMatchObject({ versionMask: undefined, subscribeExtranonce: false });
+      await accepted;
+      const stats = await miner.stop();
+      expect(pool.received[0]!.msg.method).toBe('mining.configure');
+      expect(lines).toContain('miner: version rolling refused by the pool');
+      expect(pool.received.some((r) => r.msg.method === 'mining.extranonce.subscribe')).toBe(true);
+      expect(submits.every((s) => s.params.length === 5)).toBe(true);
+      expect(stats.versionMask).toBeUndefined();
+    });
+  });
+
+  describe('when the pool closes the connection on mining.configure', () => {
+    it('reconnects and mines without sending it again', async () => {
+      const submits: { params: string[]; mask: number | undefined }[] = [];
+      const pool = await startPool(rollingPool(submits, (p, conn) => p.drop(conn)));
+      const miner = newMiner({ url: pool.url, coin: fakeCoin([]), backoff: { initialMs: 10 } });
+      const accepted = when(miner, 'accepted');
+      miner.start();
+
+      await accepted;
+      await miner.stop();
+      expect(pool.received.filter((r) => r.msg.method === 'mining.configure').map((r) => r.conn)).toEqual([0]);
+      expect(pool.received.find((r) => r.conn === 1)!.msg.method).toBe('mining.subscribe');
+      expect(submits.every((s) => s.params.length === 5)).toBe(true);
+    });
+  });
+
+  describe('when a minimum difficulty is asked for and version rolling is not', () => {
+    it('sends minimum-difficulty.value and logs the pool\'s verdict', async () => {
+      const pool = await startPool(
+        rollingPool([], (p, conn, msg) => p.reply(conn, msg.id, { 'minimum-difficulty': false, 'subscribe-extranonce': false, info: false })),
+      );
+      const lines: string[] = [];
+      const miner = newMiner({
+        url: pool.url,
+        coin: fakeCoin([]),
+        logger: capturingLogger(lines),
+        versionRollingMask: null,
+        minimumDifficulty: 2048,
+        extranonceSubscribe: false,
+      });
+      const configured = when(miner, 'configured');
+      miner.start();
+
+      expect(await configured).toMatchObject({ versionMask: undefined, minimumDifficulty: false, subscribeExtranonce: false });
+      await miner.stop();
+      const [codes, params] = pool.received[0]!.msg.params as [string[], Record<string, unknown>];
+      expect([...codes].sort()).toEqual(['info', 'minimum-difficulty']);
+      expect(params).toMatchObject({ 'minimum-difficulty.value': 2048 });
+      expect(params).not.toHaveProperty('version-rolling.mask');
+      expect(lines).toContain('miner: minimum difficulty 2048 refused');
+      expect(lines.some((l) => l.includes('version rolling'))).toBe(false);
+    });
+  });
+
+  describe('when given a version mask that is not a non-zero uint32', () => {
+    it('throws a config LodeError naming the value', () => {
+      expect(() => new Miner({ url: 'stratum+tcp://127.0.0.1:1', user: 'w', threads: 1, coin: fakeCoin([]), versionRollingMask: 0 })).toThrow(
+        'versionRollingMask must be a non-zero uint32 (e.g. 0x1fffe000) or null, got 0',
+      );
     });
   });
 });

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { BitcoinClientSession, type NotifyParams } from '@lode/dialect-bitcoin';
+import { BitcoinClientSession, type ConfigureRequest, type ConfigureResult, type NotifyParams } from '@lode/dialect-bitcoin';
 import type { CoinPlugin, ScanHit, ScanResult } from '@lode/plugin-api';
 import {
   classicCodec,
@@ -15,7 +16,7 @@ import { firstValueFrom, Observable, Subject, Subscription } from 'rxjs';
 import { Backoff } from './backoff';
 import { MINER_VERSION, type MinerEvent, type MinerOptions, type MinerStats } from './miner-options';
 import { chunkSize, expectedHashesPerHit } from './scan/chunk-size';
-import { type ExtranonceAssignment, type ScanChunk, ScanWork } from './scan/scan-work';
+import { type ExtranonceAssignment, type ScanChunk, ScanWork, submitVersionBits } from './scan/scan-work';
 import { formatHashrate } from '@lode/mining';
 import { HashrateMeter } from './stats/hashrate-meter';
 
@@ -44,6 +45,14 @@ interface Link {
   /** a job that came before the subscribe result told us extranonce1 */
   early?: JobArrival;
   authorized: boolean;
+  /**
+   * the BIP 310 version mask in force (from the `mining.configure` result,
+   * then `mining.set_version_mask`); undefined while version rolling is not
+   * negotiated on this connection
+   */
+  versionMask?: number;
+  /** whether the `mining.configure` exchange is over (answered, refused, or not sent) */
+  configured: boolean;
 }
 
 /** A job being scanned, tied to the connection and the clean-job epoch it came in. */
@@ -56,14 +65,30 @@ interface ActiveWork {
 /** How long stop() waits for the answers to shares already submitted, in ms. */
 const STOP_SUBMIT_GRACE_MS = 2000;
 
+/** The mask asked for in `version-rolling.mask` by default: every bit (BIP 310's default, what ASIC firmware sends). */
+const DEFAULT_VERSION_ROLLING_MASK = 0xffffffff;
+
 /**
  * A Stratum v1 (SHA-256d) miner: one connection to a pool through the Bitcoin
  * client session, and a scanning loop over the coin plugin's native hasher.
  *
- * - Handshake: `mining.subscribe` (with the previous session id on a
- *   reconnect, so the pool can hand back the same extranonce1), then
- *   `mining.extranonce.subscribe` and `mining.suggest_difficulty` when asked
- *   (neither waited for), then `mining.authorize`.
+ * - Handshake: `mining.configure` first, as ASIC firmware does (BIP 310;
+ *   unless `configure: false`), asking for `version-rolling` (the miner's
+ *   mask, default ffffffff), `minimum-difficulty` when given,
+ *   `subscribe-extranonce` and `info`; a pool that refuses it (an error such
+ *   as -32601) or stays silent (10 s) is mined without rolling, and one that
+ *   closes the connection on it is reconnected to without it from then on. Then
+ *   `mining.subscribe` (with the previous session id on a reconnect, so the
+ *   pool can hand back the same extranonce1), `mining.extranonce.subscribe`
+ *   (unless `subscribe-extranonce` was granted by configure) and
+ *   `mining.suggest_difficulty` when asked (neither waited for), then
+ *   `mining.authorize`.
+ * - Version rolling (BIP 310): with a negotiated mask each header carries
+ *   version bits from a counter over the mask's subsets (see ScanWork for the
+ *   search order) and every share is submitted with them as the 6th param.
+ *   `mining.set_version_mask` applies at once: the next header uses the new
+ *   mask, and hits of the current chunk that no submit can describe under it
+ *   are counted stale.
  * - Jobs: every job from the session replaces the current work; the scan
  *   picks the new one up at the next chunk boundary (chunks are sized to about
  *   0.375 s of work). Each job carries the share target of the difficulty the
@@ -115,6 +140,8 @@ export class Miner {
   private droppedWarned = false;
   /** whether the current attempt got as far as a TCP/TLS connection (for the log line) */
   private connectedNow = false;
+  /** the pool URL that closed the connection on `mining.configure`: reconnects there skip it */
+  private configureBrokenAt: string | undefined;
 
   /**
    * @throws LodeError('config') for a URL that is not a stratum URL, a coin
@@ -144,6 +171,11 @@ export class Miner {
     checkNumber('statsIntervalMs', this.statsIntervalMs, 0);
     if (options.suggestDifficulty !== undefined) checkNumber('suggestDifficulty', options.suggestDifficulty, 0, true);
     if (options.chunkSeconds !== undefined) checkNumber('chunkSeconds', options.chunkSeconds, 0, true);
+    if (options.minimumDifficulty !== undefined) checkNumber('minimumDifficulty', options.minimumDifficulty, 0);
+    const mask = options.versionRollingMask;
+    if (mask !== undefined && mask !== null && (!Number.isInteger(mask) || mask < 1 || mask > 0xffffffff)) {
+      throw new LodeError('config', `versionRollingMask must be a non-zero uint32 (e.g. 0x1fffe000) or null, got ${String(mask)}`);
+    }
   }
 
   /** Counters and rates so far. */
@@ -155,6 +187,7 @@ export class Miner {
       ...this.counters,
       threads: this.options.threads,
       implementation: this.coin.hasher.implementation,
+      ...(this.link?.versionMask === undefined ? {} : { versionMask: this.link.versionMask }),
     };
   }
 
@@ -255,12 +288,13 @@ export class Miner {
     }
     const peer = new RpcPeer(conn, classicCodec, { logger: this.log });
     const session = new BitcoinClientSession(peer, { userAgent: this.userAgent, logger: this.log });
-    const link: Link = { url, conn, session, authorized: false };
+    const link: Link = { url, conn, session, authorized: false, configured: false };
     const subscriptions = new Subscription();
     // Subscribed before anything is sent: a notify may follow the subscribe result in the same read.
     subscriptions.add(session.jobs$.subscribe((job) => this.onJob(link, job)));
     subscriptions.add(session.extranonce$.subscribe((e) => this.onExtranonce(link, e)));
     subscriptions.add(session.reconnect$.subscribe((r) => this.onReconnect(link, r)));
+    subscriptions.add(session.versionMask$.subscribe((mask) => this.onVersionMask(link, mask)));
     const closed = firstValueFrom(conn.closed$).then(
       (info) => info.reason,
       () => 'connection closed',
@@ -281,6 +315,7 @@ export class Miner {
 
   private async handshake(link: Link): Promise<void> {
     const { session } = link;
+    const configured = await this.configure(link);
     const sub = await session.subscribe(this.sessionId);
     this.sessionId = sub.sessionId || this.sessionId;
     link.extranonce = { extranonce1: sub.extranonce1, extranonce2Size: sub.extranonce2Size };
@@ -296,7 +331,7 @@ export class Miner {
       this.setWork(link, early);
     }
     // Neither is waited for: some pools never answer them, and the authorize must not wait 30 s.
-    if (this.options.extranonceSubscribe ?? true) {
+    if ((this.options.extranonceSubscribe ?? true) && configured?.subscribeExtranonce !== true) {
       session.extranonceSubscribe().then(
         (ok) => this.log.debug({ ok }, `miner: extranonce.subscribe ${ok ? 'accepted' : 'refused'} by the pool`),
         (e: unknown) => this.log.debug({ err: (e as Error).message }, 'miner: extranonce.subscribe not supported by the pool'),
@@ -329,6 +364,102 @@ export class Miner {
     this.wakeScan?.();
   }
 
+  /**
+   * Sends `mining.configure` (BIP 310) and applies its result; resolves with
+   * the result, or undefined when it was not sent or got no usable answer.
+   */
+  private async configure(link: Link): Promise<ConfigureResult | undefined> {
+    const asked = this.options.versionRollingMask === undefined ? DEFAULT_VERSION_ROLLING_MASK : this.options.versionRollingMask;
+    const minimumDifficulty = this.options.minimumDifficulty;
+    if (!(this.options.configure ?? true)) {
+      link.configured = true;
+      return undefined;
+    }
+    if (this.configureBrokenAt === link.url) {
+      link.configured = true;
+      this.log.debug({ url: link.url }, `miner: not sending mining.configure to ${link.url} (it failed there before)`);
+      return undefined;
+    }
+    const request: ConfigureRequest = {
+      info: { connectionUrl: link.url, hwVersion: 'cpu', swVersion: `lode-miner/${MINER_VERSION}`, hwId: hostname() },
+    };
+    if (asked !== null) request.versionRolling = { mask: asked };
+    if (minimumDifficulty !== undefined) request.minimumDifficulty = minimumDifficulty;
+    if (this.options.extranonceSubscribe ?? true) request.subscribeExtranonce = true;
+    let result: ConfigureResult;
+    try {
+      result = await link.session.configure(request);
+    } catch (e) {
+      if (!LodeError.is(e, 'connection') && !LodeError.is(e, 'protocol')) throw e;
+      link.configured = true;
+      // A pool that does not know the method may close the connection on it (BIP 310 "Request mining.configure"):
+      // the next attempt there goes without it rather than failing the same way forever.
+      this.configureBrokenAt = link.url;
+      this.log.warn(
+        { event: 'configure-failed', err: e.message },
+        `miner: mining.configure failed (${e.message}); mining ${link.url} without it from now on`,
+      );
+      if (link.conn.isClosed) throw e;
+      return undefined;
+    }
+    link.configured = true;
+    const vr = result.versionRolling;
+    if (asked !== null) {
+      if (typeof vr === 'object') {
+        this.applyVersionMask(link, vr.mask);
+        this.log.info(
+          { event: 'configured', versionMask: hex32(vr.mask), asked: hex32(asked) },
+          `miner: configured version-rolling mask ${hex32(vr.mask)} (asked ${hex32(asked)})`,
+        );
+      } else {
+        // The mask set_version_mask may have sent meanwhile is void: rolling was not granted.
+        this.applyVersionMask(link, undefined);
+        const why = typeof vr === 'string' ? `: ${vr}` : '';
+        this.log.info({ event: 'configured', versionRolling: vr ?? null }, `miner: version rolling refused by the pool${why}`);
+      }
+    }
+    if (minimumDifficulty !== undefined) {
+      const md = result.minimumDifficulty;
+      const verdict = md === true ? 'accepted' : 'refused';
+      const why = typeof md === 'string' ? `: ${md}` : '';
+      this.log.info(
+        { event: 'minimum-difficulty', difficulty: minimumDifficulty, accepted: md === true },
+        `miner: minimum difficulty ${minimumDifficulty} ${verdict}${why}`,
+      );
+    }
+    if (result.subscribeExtranonce === true) {
+      this.log.debug({}, 'miner: subscribe-extranonce granted by mining.configure (no mining.extranonce.subscribe)');
+    }
+    this.emit({
+      type: 'configured',
+      versionMask: link.versionMask,
+      minimumDifficulty: minimumDifficulty === undefined ? undefined : result.minimumDifficulty === true,
+      subscribeExtranonce: result.subscribeExtranonce === true,
+    });
+    return result;
+  }
+
+  private onVersionMask(link: Link, mask: number): void {
+    if (this.link !== link) return;
+    const requested = (this.options.configure ?? true) && this.options.versionRollingMask !== null;
+    if (!requested) {
+      this.log.debug({ mask: hex32(mask) }, `miner: mining.set_version_mask ${hex32(mask)} ignored (version rolling not requested)`);
+      return;
+    }
+    // Before the configure result the mask is only recorded: that result decides and logs it.
+    if (!this.applyVersionMask(link, mask) || !link.configured) return;
+    this.log.info({ event: 'version-mask', mask: hex32(mask) }, `miner: version mask now ${hex32(mask)}`);
+    this.emit({ type: 'version-mask', mask });
+  }
+
+  /** Records the connection's mask and rolls the current work within it from its next chunk; returns whether it changed. */
+  private applyVersionMask(link: Link, mask: number | undefined): boolean {
+    if (link.versionMask === mask) return false;
+    link.versionMask = mask;
+    if (this.active?.link === link) this.active.work.setVersionMask(mask);
+    return true;
+  }
+
   private onJob(link: Link, job: JobArrival): void {
     if (this.link !== link) return;
     if (link.staged !== undefined) {
@@ -354,7 +485,7 @@ export class Miner {
     this.emit({ type: 'job', jobId, difficulty: job.difficulty, clean: cleanJobs });
     let work: ScanWork;
     try {
-      work = new ScanWork(this.coin, job.params, job.difficulty, extranonce, job.receivedAt);
+      work = new ScanWork(this.coin, job.params, job.difficulty, extranonce, job.receivedAt, link.versionMask);
     } catch (e) {
       this.log.error({ jobId: job.params.jobId, err: (e as Error).message }, `miner: cannot mine job ${job.params.jobId}: ${(e as Error).message}`);
       return;
@@ -432,6 +563,16 @@ export class Miner {
       this.log.debug({ jobId: work.jobId, nonce: hit.nonce }, `miner: stale hit of job ${work.jobId} not submitted`);
       return;
     }
+    // The mask may have changed while the chunk was scanned (set_version_mask applies at once).
+    const versionBits = submitVersionBits(work.jobVersion, chunk.version, link.versionMask);
+    if (versionBits === null) {
+      this.counters.stale++;
+      this.log.debug(
+        { jobId: work.jobId, nonce: hit.nonce, version: hex32(chunk.version), mask: link.versionMask === undefined ? null : hex32(link.versionMask) },
+        `miner: hit of job ${work.jobId} (version ${hex32(chunk.version)}) falls outside the version mask now in force, not submitted`,
+      );
+      return;
+    }
     if (this.inFlight.size >= this.maxInFlight) {
       this.counters.dropped++;
       if (!this.droppedWarned) {
@@ -445,16 +586,44 @@ export class Miner {
     }
     const nonceHex = hex32(hit.nonce);
     const extranonce2 = chunk.extranonce2.toString('hex');
+    const bitsHex = versionBits === undefined ? undefined : hex32(versionBits);
+    this.log.debug(
+      { event: 'submit', jobId: work.jobId, nonce: nonceHex, extranonce2, versionBits: bitsHex ?? null },
+      `miner: submitting job ${work.jobId} extranonce2 ${extranonce2} nonce ${nonceHex}${bitsHex === undefined ? '' : ` version bits ${bitsHex}`}`,
+    );
     const submitted = link.session
-      .submit({ workerName: this.options.user, jobId: work.jobId, extranonce2: chunk.extranonce2, ntime: work.ntime, nonce: hit.nonce })
+      .submit({
+        workerName: this.options.user,
+        jobId: work.jobId,
+        extranonce2: chunk.extranonce2,
+        ntime: work.ntime,
+        nonce: hit.nonce,
+        ...(versionBits === undefined ? {} : { versionBits }),
+      })
       .then(
         () => {
           const accepted = ++this.counters.accepted;
           this.log.info(
-            { event: 'accepted', jobId: work.jobId, nonce: nonceHex, extranonce2, difficulty: work.difficulty, hash: this.coin.displayHash(hit.hash) },
+            {
+              event: 'accepted',
+              jobId: work.jobId,
+              nonce: nonceHex,
+              extranonce2,
+              versionBits: bitsHex ?? null,
+              difficulty: work.difficulty,
+              hash: this.coin.displayHash(hit.hash),
+            },
             `miner: share accepted job ${work.jobId} nonce ${nonceHex} (diff ${work.difficulty})`,
           );
-          this.emit({ type: 'accepted', jobId: work.jobId, nonce: hit.nonce, extranonce2, difficulty: work.difficulty, accepted });
+          this.emit({
+            type: 'accepted',
+            jobId: work.jobId,
+            nonce: hit.nonce,
+            extranonce2,
+            ...(versionBits === undefined ? {} : { versionBits }),
+            difficulty: work.difficulty,
+            accepted,
+          });
         },
         (e: unknown) => this.onSubmitFailed(work, hit, e),
       )

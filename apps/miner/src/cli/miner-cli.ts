@@ -22,6 +22,12 @@ export interface MinerCliConfig {
   plugins: string[] | 'auto';
   suggestDifficulty: number | undefined;
   extranonceSubscribe: boolean;
+  /** send mining.configure first (BIP 310) */
+  configure: boolean;
+  /** the version-rolling mask to ask for, uint32; null = do not ask (--no-version-rolling) */
+  versionRollingMask: number | null;
+  /** share difficulty for BIP 310 minimum-difficulty */
+  minimumDifficulty: number | undefined;
   /** ms; 0 = no stats lines */
   statsIntervalMs: number;
   logLevel: LogLevel;
@@ -36,11 +42,16 @@ const LINES = `
 Log lines (one per event, greppable; --json prints the same events as pino JSON with an "event" field):
   miner: connecting to stratum+tcp://127.0.0.1:3333 (attempt 1)
   miner: connected to stratum+tcp://127.0.0.1:3333
+  miner: configured version-rolling mask 1fffe000 (asked ffffffff)
+  miner: version rolling refused by the pool
+  miner: minimum difficulty 2048 accepted                                (or: refused)
+  miner: mining.configure failed (…); mining stratum+tcp://… without it from now on
   miner: subscribed extranonce1=08000002 extranonce2_size=4 session=...
   miner: authorized worker alice.rig1
   miner: new job 1a difficulty 0.001 clean=true
   miner: share accepted job 1a nonce 9a3b3338 (diff 0.001)
   miner: share rejected: Job not found (code 21)
+  miner: version mask now 1f7fe000                                       (mining.set_version_mask)
   miner: 12.35 MH/s over 2 threads (sha-ni), accepted 3, rejected 0     (every --stats-interval seconds)
   miner: disconnected (peer closed), reconnecting to stratum+tcp://127.0.0.1:3333 in 1 s
   miner: cannot connect (connect to 127.0.0.1:3333 failed: ECONNREFUSED), reconnecting to … in 2 s
@@ -61,7 +72,11 @@ export function buildMinerCommand(): Command {
     .option('--coin <id>', 'coin id to mine', 'btc')
     .option('--plugins <list>', 'coin plugins to load: auto, or package names separated by commas', 'auto')
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty (mining.suggest_difficulty)')
-    .option('--no-extranonce-subscribe', 'do not send mining.extranonce.subscribe')
+    .option('--no-extranonce-subscribe', 'do not ask for mining.set_extranonce (neither subscribe-extranonce nor mining.extranonce.subscribe)')
+    .option('--no-configure', 'do not send mining.configure (BIP 310) before mining.subscribe: no version rolling')
+    .option('--version-rolling-mask <hex>', 'version bits the miner asks to roll (BIP 310 version-rolling.mask, 8 hex digits)', 'ffffffff')
+    .option('--no-version-rolling', 'do not ask for version rolling in mining.configure')
+    .option('--minimum-difficulty <d>', 'ask for this minimum share difficulty (BIP 310 minimum-difficulty)')
     .option('--stats-interval <seconds>', 'seconds between hashrate lines; 0 turns them off', '5')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--json', 'log pino JSON lines instead of text', false)
@@ -83,6 +98,10 @@ interface RawOptions {
   plugins: string;
   suggestDifficulty?: string;
   extranonceSubscribe: boolean;
+  configure: boolean;
+  versionRollingMask: string;
+  versionRolling: boolean;
+  minimumDifficulty?: string;
   statsInterval: string;
   logLevel: LogLevel;
   json: boolean;
@@ -119,6 +138,17 @@ export function minerCliConfig(command: Command): MinerCliConfig {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(coin)) {
     throw new LodeError('config', `--coin must be a coin id such as 'btc', got '${o.coin}'`);
   }
+  if (!o.configure) {
+    for (const option of ['versionRollingMask', 'minimumDifficulty']) {
+      if (command.getOptionValueSource(option) === 'cli') {
+        const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+        throw new LodeError('config', `${flag} is asked for through mining.configure, which --no-configure turns off`);
+      }
+    }
+  }
+  if (!o.versionRolling && command.getOptionValueSource('versionRollingMask') === 'cli') {
+    throw new LodeError('config', '--version-rolling-mask and --no-version-rolling contradict each other: give one');
+  }
   const exitAfterSeconds = o.exitAfterSeconds === undefined ? undefined : number('--exit-after-seconds', o.exitAfterSeconds, true);
   return {
     url: o.url,
@@ -129,6 +159,9 @@ export function minerCliConfig(command: Command): MinerCliConfig {
     plugins,
     suggestDifficulty: o.suggestDifficulty === undefined ? undefined : number('--suggest-difficulty', o.suggestDifficulty, true),
     extranonceSubscribe: o.extranonceSubscribe,
+    configure: o.configure,
+    versionRollingMask: o.versionRolling ? mask('--version-rolling-mask', o.versionRollingMask) : null,
+    minimumDifficulty: o.minimumDifficulty === undefined ? undefined : number('--minimum-difficulty', o.minimumDifficulty, false),
     statsIntervalMs: number('--stats-interval', o.statsInterval, false) * 1000,
     logLevel: o.logLevel,
     json: o.json,
@@ -146,6 +179,16 @@ function integer(option: string, raw: string, min: number, max?: number): number
   if (raw.trim() === '' || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
     const range = max === undefined ? `>= ${min}` : `of ${min}..${max}`;
     throw new LodeError('config', `${option} must be an integer ${range}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** A BIP 310 TMask: 8 hex digits (fewer are read as leading zeros), non-zero. */
+function mask(option: string, raw: string): number {
+  const digits = raw.trim().replace(/^0x/i, '');
+  const value = /^[0-9a-f]{1,8}$/i.test(digits) ? parseInt(digits, 16) : 0;
+  if (value === 0) {
+    throw new LodeError('config', `${option} must be a non-zero 32-bit mask of up to 8 hex digits such as 1fffe000, got '${raw}'`);
   }
   return value;
 }

@@ -19,6 +19,11 @@ describe('runMinerCli', () => {
       [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--suggest-difficulty', '0'], "--suggest-difficulty must be a finite number > 0, got '0'"],
       [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--stats-interval', '-1'], "--stats-interval must be a finite number >= 0, got '-1'"],
       [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--exit-after-accepted', '1.5'], "--exit-after-accepted must be an integer >= 1, got '1.5'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--version-rolling-mask', '1fffe00g'], "--version-rolling-mask must be a non-zero 32-bit mask of up to 8 hex digits such as 1fffe000, got '1fffe00g'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--version-rolling-mask', '00000000'], "--version-rolling-mask must be a non-zero 32-bit mask of up to 8 hex digits such as 1fffe000, got '00000000'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--minimum-difficulty', '-1'], "--minimum-difficulty must be a finite number >= 0, got '-1'"],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--no-configure', '--minimum-difficulty', '2048'], '--minimum-difficulty is asked for through mining.configure, which --no-configure turns off'],
+      [['--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--no-version-rolling', '--version-rolling-mask', '1fffe000'], '--version-rolling-mask and --no-version-rolling contradict each other: give one'],
     ])('exits 2 and says what is wrong (%j)', async (args, message) => {
       const { code, stderr } = await run(...args);
       expect(code).toBe(2);
@@ -44,6 +49,9 @@ describe('runMinerCli', () => {
       expect(code).toBe(0);
       expect(stdout).toContain('miner: share accepted job');
       expect(stdout).toContain('--exit-after-accepted <n>');
+      expect(stdout).toContain('--version-rolling-mask <hex>');
+      expect(stdout).toContain('miner: configured version-rolling mask 1fffe000 (asked ffffffff)');
+      expect(stdout).toContain('miner: version mask now 1f7fe000');
     });
   });
 });

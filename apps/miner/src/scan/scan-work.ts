@@ -2,6 +2,7 @@ import type { NotifyParams } from '@lode/dialect-bitcoin';
 import { targetFromDifficulty } from '@lode/mining';
 import type { CoinJob, CoinPlugin, ShareSubmission } from '@lode/plugin-api';
 import { Extranonce2Counter } from './extranonce2-counter';
+import { VersionBitsCounter } from './version-bits-counter';
 
 /** Nonces in one header's range: the nonce is a uint32. */
 export const NONCE_RANGE = 2 ** 32;
@@ -24,14 +25,36 @@ export interface ScanChunk {
   count: number;
   /** the extranonce2 the header was built with (submitted with every hit of this chunk) */
   extranonce2: Buffer;
+  /** the header's block version (nVersion, uint32): the job's, or rolled within `versionMask` */
+  version: number;
+  /** BIP 310 version bits the header was built with (uint32 inside `versionMask`); undefined when not rolling */
+  versionBits?: number;
+  /** the version mask the header was built with; undefined when not rolling */
+  versionMask?: number;
 }
 
 /**
  * One `mining.notify` job as the miner scans it: the job bound to its own
  * share target and to the extranonce in effect when it arrived (DESIGN.md
- * "Difficulty belongs to the job"), walked as header after header: for each
- * extranonce2 (a big-endian counter from 0) the whole 2^32 nonce range, in
- * chunks of the caller's size. ntime stays the job's (no ntime rolling).
+ * "Difficulty belongs to the job"), walked as header after header, in chunks
+ * of the caller's size. ntime stays the job's (no ntime rolling).
+ *
+ * Search order:
+ * - without a version mask: for each extranonce2 (a big-endian counter from
+ *   0), the whole 2^32 nonce range;
+ * - with a negotiated mask M (BIP 310 version rolling): for each extranonce2,
+ *   for each version bits value v over the subsets of M (VersionBitsCounter:
+ *   first non-zero value first, 0 last), the whole 2^32 nonce range of the
+ *   header whose nVersion is `(job_version & ~M) | (v & M)`. Rolling so gives
+ *   2^(bits in M) * 2^32 hashes per extranonce2 (2^48 for 1fffe000) and builds
+ *   a new coinbase (and merkle root) that much less often.
+ *
+ * A new mask (`mining.set_version_mask`, setVersionMask) applies at once: the
+ * current header is abandoned and the next chunk starts the next extranonce2
+ * with the new mask's first value, so no (extranonce2, version) pair is
+ * scanned twice.
+ *
+ * @see specs/002_b8c80480aecfabab.txt (BIP 310) "version-rolling"
  */
 export class ScanWork {
   /** the job as the coin plugin reads it (`work.dialect === 'bitcoin'`) */
@@ -45,9 +68,18 @@ export class ScanWork {
   readonly ntime: number;
   readonly clean: boolean;
   readonly extranonce1: Buffer;
+  /** the job's block version from `mining.notify`, uint32 (before rolling) */
+  readonly jobVersion: number;
   private readonly counter: Extranonce2Counter;
   private extranonce2: Buffer = Buffer.alloc(0);
   private header: Buffer = Buffer.alloc(0);
+  private version = 0;
+  private versionBits: number | undefined;
+  private mask: number | undefined;
+  private versionCounter: VersionBitsCounter | undefined;
+  /** headers still to build on the current extranonce2 (one per version bits value) */
+  private versionsLeft = 0;
+  private started = false;
   // Starts at the end of an (empty) range so that the first chunk builds the first header.
   private nextNonce = NONCE_RANGE;
 
@@ -56,7 +88,10 @@ export class ScanWork {
    * @param params the notify's fields, as the Bitcoin client session decoded them
    * @param difficulty the share difficulty bound to this job
    * @param extranonce the extranonce in effect for this job
-   * @throws LodeError('protocol') when the difficulty is not a finite number > 0 or the extranonce2 size is out of range
+   * @param createdAt ms since the Unix epoch, when the job arrived
+   * @param versionMask the connection's negotiated BIP 310 version mask (uint32); undefined = no rolling
+   * @throws LodeError('protocol') when the difficulty is not a finite number > 0, the extranonce2 size is
+   *   out of range or the mask is not a uint32
    */
   constructor(
     private readonly coin: CoinPlugin,
@@ -64,11 +99,13 @@ export class ScanWork {
     difficulty: number,
     extranonce: ExtranonceAssignment,
     createdAt = Date.now(),
+    versionMask?: number,
   ) {
     this.jobId = params.jobId;
     this.difficulty = difficulty;
     this.ntime = params.ntime;
     this.clean = params.cleanJobs;
+    this.jobVersion = params.version >>> 0;
     this.extranonce1 = extranonce.extranonce1;
     this.target = targetFromDifficulty(difficulty, coin.diff1Target);
     this.counter = new Extranonce2Counter(extranonce.extranonce2Size);
@@ -94,6 +131,31 @@ export class ScanWork {
       },
     };
     this.job = job;
+    this.setVersionMask(versionMask);
+  }
+
+  /** The BIP 310 version mask headers are rolled within; undefined when not rolling. */
+  get versionMask(): number | undefined {
+    return this.mask;
+  }
+
+  /**
+   * Rolls within a new version mask from the next chunk on (BIP 310:
+   * `mining.set_version_mask` is valid immediately). The current header is
+   * abandoned; the next one takes the next extranonce2 and the new mask's
+   * first value. The same mask again changes nothing.
+   *
+   * @param mask uint32; undefined stops rolling
+   * @returns whether the mask changed
+   * @throws LodeError('protocol') when the mask is not a uint32
+   */
+  setVersionMask(mask: number | undefined): boolean {
+    if (mask === this.mask) return false;
+    this.versionCounter = mask === undefined ? undefined : new VersionBitsCounter(mask);
+    this.mask = mask;
+    this.versionsLeft = 0;
+    if (this.started) this.nextNonce = NONCE_RANGE;
+    return true;
   }
 
   /**
@@ -111,23 +173,74 @@ export class ScanWork {
       startNonce: this.nextNonce,
       count,
       extranonce2: this.extranonce2,
+      version: this.version,
     };
+    if (this.versionBits !== undefined) {
+      chunk.versionBits = this.versionBits;
+      chunk.versionMask = this.mask;
+    }
     this.nextNonce += count;
     return chunk;
   }
 
   /** The submission a hit of `chunk` makes, as the coin plugin reads it. */
   share(chunk: ScanChunk, nonce: number): ShareSubmission {
-    return this.shareFor(chunk.extranonce2, nonce);
+    return this.shareFor(chunk.extranonce2, nonce, chunk.versionBits, chunk.versionMask);
   }
 
-  private shareFor(extranonce2: Buffer, nonce: number): ShareSubmission {
-    return { jobId: this.jobId, extranonce1: this.extranonce1, extranonce2, ntime: this.ntime, nonce };
+  private shareFor(extranonce2: Buffer, nonce: number, versionBits?: number, versionMask?: number): ShareSubmission {
+    const share: ShareSubmission = { jobId: this.jobId, extranonce1: this.extranonce1, extranonce2, ntime: this.ntime, nonce };
+    if (versionBits !== undefined && versionMask !== undefined) {
+      share.versionBits = versionBits;
+      share.versionMask = versionMask;
+    }
+    return share;
   }
 
   private startRange(): void {
-    this.extranonce2 = this.counter.next();
-    this.header = this.coin.buildHeader(this.job, this.shareFor(this.extranonce2, 0));
+    if (this.versionsLeft === 0) {
+      this.extranonce2 = this.counter.next();
+      this.versionsLeft = this.versionCounter?.cycleLength ?? 1;
+    }
+    this.versionsLeft--;
+    this.versionBits = this.versionCounter?.next();
+    this.version = rolledVersion(this.jobVersion, this.versionBits, this.mask);
+    this.header = this.coin.buildHeader(this.job, this.shareFor(this.extranonce2, 0, this.versionBits, this.mask));
     this.nextNonce = 0;
+    this.started = true;
   }
+}
+
+/**
+ * The block version a header has: the job's, or with version rolling
+ * `(jobVersion & ~mask) | (versionBits & mask)`, uint32.
+ *
+ * @see specs/002_b8c80480aecfabab.txt (BIP 310) "Changes in request mining.submit"; facts/bitcoin-stratum.md rule 7
+ */
+export function rolledVersion(jobVersion: number, versionBits: number | undefined, mask: number | undefined): number {
+  if (versionBits === undefined || mask === undefined) return jobVersion >>> 0;
+  return ((jobVersion & ~mask) | (versionBits & mask)) >>> 0;
+}
+
+/**
+ * The version bits a hit is submitted with under the connection's current
+ * mask, or null when no submit can describe its header any more.
+ *
+ * The pool rebuilds nVersion as `(job_version & ~mask) | (bits & mask)` with
+ * the mask in force when the submit arrives (BIP 310: set_version_mask
+ * applies at once). A header found under an older mask is still submittable
+ * when that formula gives its version back: bits = version & mask (for the
+ * usual job version without bits in either mask, the bits it was rolled
+ * with). When bits outside the new mask were rolled, it is not (the brief's
+ * `bits & ~newMask != 0`), and the hit counts as stale.
+ *
+ * @param jobVersion the job's version from `mining.notify`, uint32
+ * @param headerVersion the nVersion the hit's header was hashed with (ScanChunk.version)
+ * @param mask the connection's current mask; undefined when version rolling was not negotiated
+ * @returns bits for the 6th submit parameter (uint32), undefined for a 5-parameter submit, or null
+ */
+export function submitVersionBits(jobVersion: number, headerVersion: number, mask: number | undefined): number | undefined | null {
+  if (mask === undefined) return headerVersion >>> 0 === jobVersion >>> 0 ? undefined : null;
+  const bits = (headerVersion & mask) >>> 0;
+  return rolledVersion(jobVersion, bits, mask) === headerVersion >>> 0 ? bits : null;
 }

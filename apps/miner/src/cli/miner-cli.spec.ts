@@ -1,0 +1,31 @@
+import { buildMinerCommand, minerCliConfig, type MinerCliConfig } from './miner-cli';
+
+function parse(...args: string[]): MinerCliConfig {
+  const command = buildMinerCommand().exitOverride();
+  command.parse(['node', 'lode-miner', '--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', ...args]);
+  return minerCliConfig(command);
+}
+
+describe('minerCliConfig', () => {
+  describe('when no BIP 310 option is given', () => {
+    it('configures first and asks for the full mask ffffffff, no minimum difficulty', () => {
+      expect(parse()).toMatchObject({ configure: true, versionRollingMask: 0xffffffff, minimumDifficulty: undefined, extranonceSubscribe: true });
+    });
+  });
+
+  describe('when the BIP 310 options are given', () => {
+    it('reads the mask as hex and the minimum difficulty as a number', () => {
+      expect(parse('--version-rolling-mask', '1fffe000', '--minimum-difficulty', '2048')).toMatchObject({
+        configure: true,
+        versionRollingMask: 0x1fffe000,
+        minimumDifficulty: 2048,
+      });
+      expect(parse('--version-rolling-mask', '0x00c00000').versionRollingMask).toBe(0x00c00000);
+    });
+
+    it('asks for no rolling with --no-version-rolling and sends no configure with --no-configure', () => {
+      expect(parse('--no-version-rolling')).toMatchObject({ configure: true, versionRollingMask: null });
+      expect(parse('--no-configure').configure).toBe(false);
+    });
+  });
+});
