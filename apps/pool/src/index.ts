@@ -10,6 +10,7 @@ export { POOL_CONFIG } from './composition/tokens';
 
 /* Ports */
 export { BitcoinPort } from './ports/bitcoin-port';
+export type { ExtranonceMoveReport, PortCounters } from './ports/bitcoin-port';
 export { toNotifyParams } from './ports/to-notify-params';
 
 /* Logging */

@@ -9,7 +9,10 @@ import { createLogger } from './logging/create-logger';
 
 const program = new Command()
   .name('lode-pool')
-  .description('Lode Stratum pool server. Log lines: "pool listening", "miner subscribed", "share accepted", "share rejected", "block found and accepted by the node", "pool stats".')
+  .description(
+    'Lode Stratum pool server. Log lines: "pool listening", "miner subscribed", "miner info", "share accepted", "share rejected", ' +
+      '"block found at height H hash X accepted by node", "pool stats". SIGINT/SIGTERM stop gracefully; SIGUSR2 moves every session to a new extranonce1.',
+  )
   .requiredOption('-c, --config <file>', 'pool config file (YAML or JSON); schema: apps/pool/src/config/pool-config.schema.ts')
   .option('--log-level <level>', 'override log.level from the config')
   .option('--json', 'log JSON lines (pino) instead of human lines')
@@ -28,6 +31,9 @@ async function main(): Promise<void> {
     if (++signals > 1) process.exit(130);
     void pool.stop(`received ${signal}`).then(() => process.exit(0));
   };
+  // An operator (or an orchestrator about to move sessions elsewhere) asks for
+  // new extranonce1 values: set_extranonce where subscribed, else client.reconnect.
+  process.on('SIGUSR2', () => void pool.moveExtranonces());
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -6,7 +6,7 @@ import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig } from '../config/pool-config';
-import { BitcoinPort } from '../ports/bitcoin-port';
+import { BitcoinPort, type ExtranonceMoveReport } from '../ports/bitcoin-port';
 import { POOL_CONFIG } from './tokens';
 
 /** A running pool: its bound addresses and how to stop it. */
@@ -16,6 +16,8 @@ export interface RunningPool {
   engines: ReadonlyMap<string, PoolEngine>;
   /** graceful stop: stop accepting, wait for in-flight shares (at most graceMs), close sessions, stop nodes */
   stop(reason?: string): Promise<void>;
+  /** moves every session to a new extranonce1: set_extranonce to subscribed miners, client.reconnect to the others */
+  moveExtranonces(): ExtranonceMoveReport;
 }
 
 /**
@@ -66,12 +68,21 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
   for (const portConfig of config.ports) {
     const tls = portConfig.tls && { cert: readTlsFile(portConfig.tls.certFile), key: readTlsFile(portConfig.tls.keyFile) };
     const engine = engines.get(portConfig.coin) as PoolEngine;
-    const port = new BitcoinPort(portConfig, engine, logger.child({ port: portConfig.name }), config.log.shares, tls);
+    const plugin = selectCoin(coins, portConfig.coin);
+    const mask = plugin.versionRollingMask?.(config.coins[portConfig.coin] ?? {}) ?? 0;
+    const port = new BitcoinPort(portConfig, engine, logger.child({ port: portConfig.name }), config.log.shares, mask, tls);
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });
     logger.info(
-      { port: portConfig.name, url: `stratum+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`, coin: portConfig.coin, difficulty: portConfig.difficulty.initial, vardiff: portConfig.difficulty.vardiff !== undefined },
+      {
+        port: portConfig.name,
+        url: `stratum+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`,
+        coin: portConfig.coin,
+        difficulty: portConfig.difficulty.initial,
+        vardiff: portConfig.difficulty.vardiff !== undefined,
+        versionRollingMask: mask.toString(16).padStart(8, '0'),
+      },
       'pool listening',
     );
   }
@@ -85,6 +96,16 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
   return {
     ports: bound,
     engines,
+    moveExtranonces() {
+      const total: ExtranonceMoveReport = { moved: 0, reconnected: 0 };
+      for (const p of ports) {
+        const r = p.moveExtranonces();
+        total.moved += r.moved;
+        total.reconnected += r.reconnected;
+      }
+      logger.info({ ...total }, 'sessions moved to new extranonce1 values');
+      return total;
+    },
     stop(reason = 'pool shutting down') {
       stopping ??= (async () => {
         if (statsTimer) clearInterval(statsTimer);

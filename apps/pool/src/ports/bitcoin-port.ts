@@ -1,5 +1,5 @@
 import { BitcoinServerSession, type BitcoinServerHandler } from '@lode/dialect-bitcoin';
-import type { PoolEngine } from '@lode/pool-engine';
+import type { MinerSession, PoolEngine } from '@lode/pool-engine';
 import { classicCodec, RpcPeer, StratumServer, type LodeLogger, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import { toNotifyParams } from './to-notify-params';
@@ -11,6 +11,14 @@ export interface PortCounters {
   sharesRejected: number;
 }
 
+/** What happened to each live session when the pool moved it to a new extranonce1. */
+export interface ExtranonceMoveReport {
+  /** sessions told with mining.set_extranonce (they subscribed to it) */
+  moved: number;
+  /** sessions sent client.reconnect instead (they did not subscribe) */
+  reconnected: number;
+}
+
 /**
  * One listening Stratum v1 port: each connection becomes an RpcPeer, a
  * dialect-bitcoin server session and an engine MinerSession, glued here
@@ -18,6 +26,7 @@ export interface PortCounters {
  */
 export class BitcoinPort {
   private readonly server: StratumServer;
+  private readonly live = new Set<{ session: MinerSession; dialect: BitcoinServerSession }>();
   readonly counters: PortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
 
   constructor(
@@ -25,6 +34,8 @@ export class BitcoinPort {
     private readonly engine: PoolEngine,
     private readonly logger: LodeLogger,
     private readonly logShares: boolean,
+    /** the coin's BIP 310 server mask (0 = no version rolling) */
+    private readonly versionRollingMask: number,
     tls?: { cert: Buffer; key: Buffer },
   ) {
     this.server = new StratumServer(
@@ -57,6 +68,28 @@ export class BitcoinPort {
 
   get connectionCount(): number {
     return this.server.connectionCount;
+  }
+
+  /**
+   * Moves every subscribed session to a new extranonce1 (e.g. before handing
+   * sessions to another instance): miners that subscribed to extranonce
+   * changes get `mining.set_extranonce` (the clean job with the new value
+   * follows); the others get `client.reconnect`.
+   */
+  moveExtranonces(): ExtranonceMoveReport {
+    const report: ExtranonceMoveReport = { moved: 0, reconnected: 0 };
+    for (const { session, dialect } of this.live) {
+      if (!dialect.subscribed || dialect.isClosed) continue;
+      if (dialect.extranonceSubscribed) {
+        const next = session.reassignExtranonce1();
+        dialect.sendExtranonce(next.extranonce1, next.extranonce2Size);
+        report.moved++;
+      } else {
+        dialect.reconnect();
+        report.reconnected++;
+      }
+    }
+    return report;
   }
 
   private accept(conn: StratumConnection): void {
@@ -107,13 +140,32 @@ export class BitcoinPort {
         return verdict;
       },
       suggestDifficulty: (d) => session.suggestDifficulty(d),
+      setMinimumDifficulty: (value) => {
+        const result = session.setMinimumDifficulty(value);
+        if (result === true) log.info({ minimumDifficulty: value }, 'minimum difficulty set');
+        else log.warn({ minimumDifficulty: value, reason: result }, 'minimum difficulty refused');
+        return result;
+      },
+      setInfo: (info) => {
+        session.setInfo(info);
+        log.info({ ...info }, 'miner info');
+      },
       closed: (info) => {
+        this.live.delete(entry);
         events.unsubscribe();
         session.close();
         log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
       },
     };
-    const dialect = new BitcoinServerSession(peer, handler, { logger: log });
+    const dialect = new BitcoinServerSession(peer, handler, {
+      logger: log,
+      versionRolling: {
+        serverMask: this.versionRollingMask,
+        allowWithoutConfigure: this.config.versionRolling.allowWithoutConfigure,
+      },
+    });
+    const entry = { session, dialect };
+    this.live.add(entry);
     const events = session.events$.subscribe((event) => {
       if (event.type === 'difficulty') dialect.sendDifficulty(event.difficulty);
       else dialect.sendNotify(toNotifyParams(event.job, event.clean));
