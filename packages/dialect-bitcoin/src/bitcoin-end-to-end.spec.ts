@@ -45,12 +45,15 @@ describe('Bitcoin dialect, server and client sessions', () => {
           },
           closed: (info) => closedInfos.push(info),
         },
-        { allowVersionBits: () => true },
+        { versionRolling: { serverMask: 0x1fffe000 } },
       );
       const client = new BitcoinClientSession(new RpcPeer(minerEnd, classicCodec), { userAgent: 'lode-miner/0.1.0' });
       const jobs: ClientJob[] = [];
       client.jobs$.subscribe((j) => jobs.push(j));
 
+      const configured = await client.configure({ versionRolling: { mask: 0xffffffff } });
+      expect(configured.versionRolling).toEqual({ mask: 0x1fffe000 });
+      expect(client.versionMask).toBe(0x1fffe000);
       const sub = await client.subscribe();
       expect(sub).toEqual({ extranonce1: Buffer.from('f000000a', 'hex'), extranonce2Size: 4, sessionId: 'sess-1' });
       await expect(client.authorize('alice.rig1', 'x')).resolves.toBe(true);
@@ -72,6 +75,7 @@ describe('Bitcoin dialect, server and client sessions', () => {
         ntime: 0x4dd7f5c7,
         nonce: 0x9546a142,
         versionBits: 0x00002000,
+        versionMask: 0x1fffe000,
       });
       const stale = await client
         .submit({ ...submits[0], jobId: 'old' })
@@ -102,6 +106,79 @@ describe('Bitcoin dialect, server and client sessions', () => {
       server.close('test over');
       expect(await clientClosed).toEqual({ reason: 'test over', byPeer: true });
       expect(closedInfos).toEqual([{ reason: 'test over', byPeer: false }]);
+    });
+    it('negotiates BIP 310 extensions, follows the mask the job version allows, and submits inside it', async () => {
+      const [poolEnd, minerEnd] = createLinePair();
+      const submits: SubmitRequest[] = [];
+      const minimums: number[] = [];
+      const server: BitcoinServerSession = new BitcoinServerSession(
+        new RpcPeer(poolEnd, classicCodec),
+        {
+          async subscribe() {
+            return { extranonce1: Buffer.from('f000000a', 'hex'), extranonce2Size: 4, sessionId: 'sess-2' };
+          },
+          async authorize() {
+            return true;
+          },
+          async submit(req): Promise<ShareVerdict> {
+            submits.push(req);
+            return { accepted: true, difficulty: 1, shareDifficulty: 1, block: false, hash: '00'.repeat(32) };
+          },
+          setMinimumDifficulty(value) {
+            minimums.push(value);
+            return value <= 65536 ? true : 'above the port maximum 65536';
+          },
+        },
+        { versionRolling: { serverMask: 0x1fffe000 } },
+      );
+      const client = new BitcoinClientSession(new RpcPeer(minerEnd, classicCodec), { userAgent: 'lode-miner/0.1.0' });
+      const maskWhenJobArrived: Array<number | undefined> = [];
+      client.jobs$.subscribe(() => maskWhenJobArrived.push(client.versionMask));
+
+      const result = await client.configure({
+        versionRolling: { mask: 0xffffffff, minBitCount: 16 },
+        minimumDifficulty: 1e6,
+        subscribeExtranonce: true,
+        info: { swVersion: 'lode-miner/0.1.0' },
+      });
+      expect(result).toEqual({
+        versionRolling: { mask: 0x1fffe000 },
+        minimumDifficulty: false,
+        subscribeExtranonce: true,
+        info: true,
+        raw: {
+          'version-rolling': true,
+          'version-rolling.mask': '1fffe000',
+          'minimum-difficulty': false,
+          'subscribe-extranonce': true,
+          info: true,
+        },
+      });
+      expect(minimums).toEqual([1e6]);
+      expect(server.info).toEqual({ swVersion: 'lode-miner/0.1.0' });
+      expect(server.extranonceSubscribed).toBe(true);
+
+      await client.subscribe();
+      await client.authorize('alice.rig1', 'x');
+      // version 20800000 sets bit 23, inside 1fffe000: the miner may roll 1f7fe000 for this job
+      const job = firstValueFrom(client.jobs$);
+      server.sendNotify({ ...JOB, version: 0x20800000 });
+      expect((await job).versionMask).toBe(0x1f7fe000);
+      expect(maskWhenJobArrived).toEqual([0x1f7fe000]);
+      expect(client.versionMask).toBe(0x1f7fe000);
+
+      const share = {
+        workerName: 'alice.rig1',
+        jobId: JOB.jobId,
+        extranonce2: Buffer.from('00000001', 'hex'),
+        ntime: JOB.ntime,
+        nonce: 0x9546a142,
+      };
+      await client.submit({ ...share, versionBits: 0x00402000 });
+      expect(submits[0]).toMatchObject({ versionBits: 0x00402000, versionMask: 0x1f7fe000 });
+      const outside = await client.submit({ ...share, versionBits: 0x00800000 }).then(() => undefined, (e: unknown) => e);
+      expect(outside).toMatchObject({ kind: 'share', code: 20, message: 'version bits 00800000 fall outside the mask 1f7fe000' });
+      client.close('test over');
     });
   });
 });

@@ -39,6 +39,10 @@ export const BitcoinMethods = {
   SHOW_MESSAGE: 'client.show_message',
   /** pool -> miner request, no params; answered with the miner's user agent */
   GET_VERSION: 'client.get_version',
+  /** miner -> pool request, params [extensionCodes, extensionParams] (BIP 310; specs/002_b8c80480aecfabab.txt) */
+  CONFIGURE: 'mining.configure',
+  /** pool -> miner notification, params [mask as 8 hex digits] (BIP 310 version-rolling; valid at once) */
+  SET_VERSION_MASK: 'mining.set_version_mask',
 } as const;
 
 /** Largest extranonce size accepted in either direction, in bytes (real pools use 2 to 8). */
@@ -127,6 +131,14 @@ export interface SubmitRequest {
   nonce: number;
   /** BIP 310 version bits (6th parameter) as a uint32; absent on a 5-parameter submit */
   versionBits?: number;
+  /**
+   * Server side only: the version mask (uint32) in effect when the share
+   * arrived, which `versionBits` was checked against (`versionBits & ~versionMask == 0`).
+   * Present exactly when `versionBits` is. The header's version is
+   * `(jobVersion & ~versionMask) | (versionBits & versionMask)` (BIP 310,
+   * facts/bitcoin-stratum.md rule 7). Ignored by `encodeSubmitParams`.
+   */
+  versionMask?: number;
 }
 
 /** `client.reconnect` parameters: where to reconnect and how long to wait first. */

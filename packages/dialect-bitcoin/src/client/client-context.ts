@@ -14,6 +14,13 @@ export interface ClientJob {
   difficulty: number;
   /** when the notify arrived, ms since the Unix epoch */
   receivedAt: number;
+  /**
+   * BIP 310: the version mask (uint32) in force when the job arrived (a
+   * pool sends `mining.set_version_mask` before the notify it concerns);
+   * absent when version rolling was not negotiated. The session's
+   * `versionMask` is the one to roll under: a later set_version_mask is valid at once.
+   */
+  versionMask?: number;
 }
 
 /** A client session's mutable state, shared by its method handlers. */
@@ -21,6 +28,8 @@ export interface ClientSessionState {
   /** the difficulty staged for the next job: reset to 1 on subscribe, set by set_difficulty */
   difficulty: number;
   subscription?: SubscribeResult;
+  /** the BIP 310 version mask (uint32) the miner may roll under; undefined until negotiated through mining.configure */
+  versionMask?: number;
 }
 
 /** What one client method handler gets. */
@@ -32,6 +41,7 @@ export interface ClientMethodContext {
   readonly emitExtranonce: (update: ExtranonceUpdate) => void;
   readonly emitReconnect: (req: ReconnectRequest) => void;
   readonly emitMessage: (text: string) => void;
+  readonly emitVersionMask: (mask: number) => void;
 }
 
 /**

@@ -201,7 +201,7 @@ describe('BitcoinClientSession', () => {
       pool.send(setDifficulty('abc'));
       pool.send(setDifficulty(-1));
       pool.send('{"id":null,"method":');
-      pool.send({ id: null, method: 'mining.set_version_mask', params: ['1fffe000'] });
+      pool.send({ id: null, method: 'mining.set_goal', params: ['sha256d'] });
       await pool.barrier();
       expect(jobs).toEqual([]);
       expect(client.difficulty).toBe(4);

@@ -2,6 +2,9 @@ import { LodeError, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
 import type { CloseInfo, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { Subject, Subscription, take, takeUntil } from 'rxjs';
+import type { ConfigureExtension } from '../configure/configure-extension';
+import type { ConfigureRequest, ConfigureResult } from '../configure/configure-messages';
+import { ConfigureRegistry } from '../configure/registry';
 import { preview } from '../hex';
 import { BitcoinMethods, decodeSubscribeResult, encodeSubmitParams, encodeSubscribeParams } from '../messages';
 import type { ExtranonceUpdate, ReconnectRequest, SubmitRequest, SubscribeResult } from '../messages';
@@ -12,6 +15,7 @@ import { handlePing } from './handlers/ping';
 import { handleReconnect } from './handlers/reconnect';
 import { handleSetDifficulty } from './handlers/set-difficulty';
 import { handleSetExtranonce } from './handlers/set-extranonce';
+import { handleSetVersionMask } from './handlers/set-version-mask';
 import { handleShowMessage } from './handlers/show-message';
 
 /** The pool's messages this session understands, whether sent as notifications or as requests. */
@@ -23,6 +27,7 @@ const METHODS: ReadonlyMap<string, ClientMethodHandler> = new Map<string, Client
   [BitcoinMethods.SHOW_MESSAGE, handleShowMessage],
   [BitcoinMethods.GET_VERSION, handleGetVersion],
   [BitcoinMethods.PING, handlePing],
+  [BitcoinMethods.SET_VERSION_MASK, handleSetVersionMask],
 ]);
 
 /** Options of a BitcoinClientSession. */
@@ -31,11 +36,14 @@ export interface BitcoinClientSessionOptions {
   userAgent: string;
   logger?: LodeLogger;
   /**
-   * How long `extranonceSubscribe` and `suggestDifficulty` wait for an
-   * answer, in ms; default 10000. Some pools never answer them (ckpool,
-   * public-pool: field-notes.md §1.2, §1.3), so silence is not a failure.
+   * How long `configure`, `extranonceSubscribe` and `suggestDifficulty`
+   * wait for an answer, in ms; default 10000. Some pools never answer them
+   * (ckpool, public-pool, NOMP: field-notes.md §1.2, §1.3, §2), so silence
+   * is not a failure.
    */
   optionalAnswerTimeoutMs?: number;
+  /** the BIP 310 extensions `configure` can request; default `defaultConfigureExtensions()` */
+  configureExtensions?: readonly ConfigureExtension[];
   /** clock for ClientJob.receivedAt, ms since the Unix epoch; default Date.now */
   now?: () => number;
 }
@@ -62,6 +70,9 @@ export interface BitcoinClientCounters {
  * - Jobs may arrive before `subscribe()` resolves (a pool sends
  *   set_difficulty and notify right behind the reply, often in the same
  *   segment); subscribe to `jobs$` before calling it.
+ * - BIP 310: `configure()` negotiates extensions; once version rolling is
+ *   negotiated, `mining.set_version_mask` from the pool applies at once
+ *   (`versionMask`, `versionMask$`).
  * - Every stream completes when the connection closes.
  */
 export class BitcoinClientSession {
@@ -75,6 +86,8 @@ export class BitcoinClientSession {
   private readonly extranonceSubject = new Subject<ExtranonceUpdate>();
   private readonly reconnectSubject = new Subject<ReconnectRequest>();
   private readonly messagesSubject = new Subject<string>();
+  private readonly versionMaskSubject = new Subject<number>();
+  private readonly configureRegistry: ConfigureRegistry;
   private jobCount = 0;
   private malformedCount = 0;
   private unknownCount = 0;
@@ -87,6 +100,12 @@ export class BitcoinClientSession {
   readonly reconnect$: Observable<ReconnectRequest> = this.reconnectSubject.asObservable();
   /** `client.show_message` texts. */
   readonly messages$: Observable<string> = this.messagesSubject.asObservable();
+  /**
+   * Every version mask (uint32) the pool tells: the configure answer that
+   * negotiated version rolling, then each `mining.set_version_mask`, valid
+   * at once (BIP 310).
+   */
+  readonly versionMask$: Observable<number> = this.versionMaskSubject.asObservable();
 
   constructor(
     private readonly peer: RpcPeer,
@@ -95,6 +114,7 @@ export class BitcoinClientSession {
     this.logger = (options.logger ?? silentLogger).child({ dialect: 'bitcoin', side: 'client' });
     this.userAgent = options.userAgent;
     this.optionalTimeoutMs = options.optionalAnswerTimeoutMs ?? 10_000;
+    this.configureRegistry = new ConfigureRegistry(options.configureExtensions);
     this.ctx = {
       state: this.state,
       userAgent: this.userAgent,
@@ -106,6 +126,7 @@ export class BitcoinClientSession {
       emitExtranonce: (u) => this.extranonceSubject.next(u),
       emitReconnect: (r) => this.reconnectSubject.next(r),
       emitMessage: (text) => this.messagesSubject.next(text),
+      emitVersionMask: (mask) => this.versionMaskSubject.next(mask),
     };
 
     const closed$ = peer.closed$;
@@ -139,6 +160,16 @@ export class BitcoinClientSession {
     return this.state.subscription;
   }
 
+  /**
+   * The BIP 310 version mask (uint32) the miner may roll under now: the
+   * negotiated one, or the last `mining.set_version_mask`. Undefined until
+   * `configure()` negotiated version rolling; then submits may carry
+   * `versionBits` with `versionBits & ~versionMask == 0`.
+   */
+  get versionMask(): number | undefined {
+    return this.state.versionMask;
+  }
+
   /** A snapshot of this session's counters. */
   get counters(): BitcoinClientCounters {
     return { jobs: this.jobCount, malformed: this.malformedCount, unknownMethods: this.unknownCount };
@@ -163,6 +194,43 @@ export class BitcoinClientSession {
     const decoded = decodeSubscribeResult(result);
     this.state.subscription = decoded;
     return decoded;
+  }
+
+  /**
+   * Sends BIP 310 `mining.configure [codes, extensionParams]` for the
+   * extensions `request` asks for (firmware sends it first, before
+   * subscribe: field-notes.md §3(c)). A pool that answers with an error
+   * (-32601 from old pools) or stays silent for `optionalAnswerTimeoutMs`
+   * gets every requested extension read as false, not a throw. When version
+   * rolling comes back `{ mask }`, `versionMask` is set and `versionMask$`
+   * emits; any other answer to a version-rolling request clears it.
+   *
+   * @returns per extension: undefined = not requested, false, true / `{ mask }`, or the pool's message
+   * @throws LodeError('protocol') when the request is out of range (a mask
+   *   that is not a uint32, min-bit-count not in 0..32, a negative minimum
+   *   difficulty); LodeError('connection') when the connection closes first
+   * @see specs/002_b8c80480aecfabab.txt
+   */
+  async configure(request: ConfigureRequest): Promise<ConfigureResult> {
+    const { codes, params } = this.configureRegistry.encodeRequest(request);
+    if (codes.length === 0) return this.configureRegistry.decodeResult(request, {});
+    let answer: unknown;
+    try {
+      answer = await this.peer.request(BitcoinMethods.CONFIGURE, [codes, params], this.optionalTimeoutMs);
+    } catch (err) {
+      if (!this.isSilenceOrRefusal(err)) throw err;
+      this.logger.info({ err }, 'mining.configure refused or unanswered; every requested extension reads false');
+      answer = {};
+    }
+    const result = this.configureRegistry.decodeResult(request, answer);
+    if (typeof result.versionRolling === 'object') {
+      this.state.versionMask = result.versionRolling.mask;
+      this.versionMaskSubject.next(result.versionRolling.mask);
+    } else if (result.versionRolling !== undefined) {
+      this.state.versionMask = undefined;
+    }
+    this.logger.debug({ codes, raw: result.raw }, 'mining.configure answered');
+    return result;
   }
 
   /**
@@ -222,7 +290,10 @@ export class BitcoinClientSession {
   }
 
   /**
-   * Sends `mining.submit` with 5 params, or 6 when `versionBits` is set.
+   * Sends `mining.submit` with 5 params, or 6 when `versionBits` is set
+   * (only after `configure()` negotiated version rolling; the bits must lie
+   * inside `versionMask`, or the pool refuses the share with code 20).
+   * `req.versionMask` is not sent.
    *
    * @throws LodeError('share', the pool's message, {code}) when the pool
    *   rejects the share (code 21 stale, 22 duplicate, 23 low difficulty, ...)
@@ -286,5 +357,6 @@ export class BitcoinClientSession {
     this.extranonceSubject.complete();
     this.reconnectSubject.complete();
     this.messagesSubject.complete();
+    this.versionMaskSubject.complete();
   }
 }

@@ -1,26 +1,28 @@
 import { LodeError } from '@lode/stratum-core';
 import type { LodeLogger, RpcErrorBody } from '@lode/stratum-core';
+import type { ConfigureServerContext, ConfigureSessionState } from '../configure/configure-extension';
+import type { ConfigureRegistry } from '../configure/registry';
 import { BitcoinErrorCodes } from '../errors';
 import type { SubscribeResult } from '../messages';
-import type { BitcoinServerHandler } from './server-handler';
+import type { BitcoinServerHandler, VersionRollingOptions } from './server-handler';
 
 /** A session's mutable state, shared by its method handlers. */
-export interface ServerSessionState {
+export interface ServerSessionState extends ConfigureSessionState {
   subscribe: 'none' | 'pending' | 'done';
   subscription?: SubscribeResult;
   /** the extranonce2 size before the last set_extranonce: shares on older jobs still use it */
   previousExtranonce2Size?: number;
   userAgent?: string;
   readonly authorizedWorkers: Set<string>;
-  extranonceSubscribed: boolean;
 }
 
 /** What one method handler gets: the pool's handler, the session state, the policy seams. */
-export interface ServerMethodContext {
+export interface ServerMethodContext extends ConfigureServerContext {
   readonly handler: BitcoinServerHandler;
   readonly state: ServerSessionState;
   readonly logger: LodeLogger;
-  readonly allowVersionBits: () => boolean;
+  readonly versionRolling: VersionRollingOptions | undefined;
+  readonly configure: ConfigureRegistry;
   readonly maxWorkers: number;
 }
 

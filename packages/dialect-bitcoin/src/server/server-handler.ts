@@ -1,5 +1,7 @@
 import type { ShareVerdict } from '@lode/mining';
 import type { CloseInfo, LodeLogger } from '@lode/stratum-core';
+import type { ConfigureExtension } from '../configure/configure-extension';
+import type { MinerInfo } from '../configure/configure-messages';
 import type { AuthorizeRequest, SubmitRequest, SubscribeRequest, SubscribeResult } from '../messages';
 
 /**
@@ -22,13 +24,29 @@ export interface BitcoinServerHandler {
   /**
    * A share from a subscribed connection and an authorized worker, with
    * extranonce2 of the right length and ntime, nonce and version bits read
-   * as uint32. The verdict becomes `true` or the error from `rejectionToError`.
+   * as uint32. When `req.versionBits` is present it already satisfies
+   * `versionBits & ~versionMask == 0` and `req.versionMask` is the mask in
+   * effect (BIP 310). The verdict becomes `true` or the error from `rejectionToError`.
    */
   submit(req: SubmitRequest): Promise<ShareVerdict>;
   /** `mining.suggest_difficulty`: a share difficulty (fractions allowed), already checked finite and > 0. */
   suggestDifficulty?(difficulty: number): void;
-  /** `mining.extranonce.subscribe`: the miner accepts `mining.set_extranonce` from now on. */
+  /**
+   * The miner accepts `mining.set_extranonce` from now on
+   * (`mining.extranonce.subscribe` or the BIP 310 "subscribe-extranonce"
+   * extension). Called once per connection; a throw leaves it unsubscribed.
+   */
   extranonceSubscribe?(): void;
+  /**
+   * BIP 310 "minimum-difficulty": the miner asks that share difficulty (not
+   * a target) never go below `value` (>= 0; 0 = no floor). Return `true`
+   * when the pool will honour it, or a reason why not: the miner is then
+   * answered `false` and the reason is logged. Without this hook the
+   * extension is answered false. Called again on each repeat.
+   */
+  setMinimumDifficulty?(value: number): true | string;
+  /** BIP 310 "info": what the miner says about itself (each string at most 256 characters); a repeat replaces it. */
+  setInfo?(info: MinerInfo): void;
   /** The connection closed, by either side; called once. */
   closed?(info: CloseInfo): void;
 }
@@ -37,12 +55,15 @@ export interface BitcoinServerHandler {
 export interface BitcoinServerSessionOptions {
   logger?: LodeLogger;
   /**
-   * The BIP 310 seam: whether a 6th `mining.submit` parameter (version bits)
-   * is accepted right now, i.e. version rolling was negotiated through
-   * mining.configure or the port allows it without (field-notes.md §3(c)
-   * rule 5, Antminer S21 behind MiningRigRentals). Default: never.
+   * BIP 310 version rolling on this port; absent = "version-rolling" is
+   * answered false and a 6th submit param is refused.
    */
-  allowVersionBits?: () => boolean;
+  versionRolling?: VersionRollingOptions;
+  /**
+   * The BIP 310 extensions `mining.configure` is answered with; default
+   * `defaultConfigureExtensions()`. Codes not listed are answered false.
+   */
+  configureExtensions?: readonly ConfigureExtension[];
   /** Most workers one connection may authorize; default 256. */
   maxWorkers?: number;
   /**
@@ -56,4 +77,26 @@ export interface BitcoinServerSessionOptions {
    * difficulties queued before it. Default 64.
    */
   maxQueuedBeforeSubscribe?: number;
+}
+
+/**
+ * A port's BIP 310 version-rolling policy.
+ *
+ * @see specs/002_b8c80480aecfabab.txt 'Extension "version-rolling"'; field-notes.md §3(c)
+ */
+export interface VersionRollingOptions {
+  /**
+   * The bits miners may roll on this coin, uint32: 0x1fffe000 (BIP 320, the
+   * common default), 0x1fffffe0 (BIP 323), minus any consensus bits the
+   * coin uses (DigiByte bit 23, Litecoin Cash 0x00ff0000). 0 = refuse.
+   */
+  serverMask: number;
+  /**
+   * Accept a 6th `mining.submit` param from miners that never sent
+   * `mining.configure` (Antminer S21 behind MiningRigRentals,
+   * field-notes.md §3(c) rule 5), checked against
+   * `serverMask & ~(version of the last job sent)`. No `set_version_mask`
+   * is ever sent to such a miner. Default false.
+   */
+  allowWithoutConfigure?: boolean;
 }

@@ -411,13 +411,12 @@ describe('BitcoinServerSession', () => {
       expect(pool.submits).toEqual([]);
     });
 
-    it('accepts and parses them when allowVersionBits says so', async () => {
-      let allowed = false;
-      const { miner, pool } = await handshake({ allowVersionBits: () => allowed });
-      allowed = true;
+    it('accepts and parses them on a port that allows version bits without mining.configure', async () => {
+      const { miner, pool } = await handshake({ versionRolling: { serverMask: 0x1fffe000, allowWithoutConfigure: true } });
       miner.send({ id: 4, method: 'mining.submit', params: sixParams });
       expect(await miner.next()).toBe('{"id":4,"result":true,"error":null}');
       expect(pool.submits[0].versionBits).toBe(0x1fffe000);
+      expect(pool.submits[0].versionMask).toBe(0x1fffe000);
 
       miner.send({ id: 5, method: 'mining.submit', params: [...submitParams(), 'xyz'] });
       expect(await miner.next()).toBe('{"id":5,"result":null,"error":[20,"version bits \'xyz\' is not 8 hex digits",null]}');

@@ -2,11 +2,16 @@ import { LodeError, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
 import type { CloseInfo, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { Subscription, take, takeUntil } from 'rxjs';
+import type { MinerInfo } from '../configure/configure-messages';
+import { encodeVersionMaskParams } from '../configure/configure-messages';
+import { ConfigureRegistry } from '../configure/registry';
+import { effectiveVersionMask } from '../configure/version-rolling';
 import { BitcoinErrorCodes } from '../errors';
 import { preview } from '../hex';
 import { BitcoinMethods, encodeExtranonceParams, encodeNotifyParams, encodeReconnectParams } from '../messages';
 import type { NotifyParams } from '../messages';
 import { handleAuthorize } from './handlers/authorize';
+import { handleConfigure } from './handlers/configure';
 import { handleExtranonceSubscribe } from './handlers/extranonce-subscribe';
 import { handlePing } from './handlers/ping';
 import { handleSubmit } from './handlers/submit';
@@ -14,7 +19,7 @@ import { handleSubscribe } from './handlers/subscribe';
 import { handleSuggestDifficulty, legacySuggestDifficultyParams } from './handlers/suggest-difficulty';
 import { fail } from './method-context';
 import type { MethodReply, ServerMethodContext, ServerMethodHandler, ServerSessionState } from './method-context';
-import type { BitcoinServerHandler, BitcoinServerSessionOptions } from './server-handler';
+import type { BitcoinServerHandler, BitcoinServerSessionOptions, VersionRollingOptions } from './server-handler';
 import { SubscribeGate } from './subscribe-gate';
 import type { GatedKind } from './subscribe-gate';
 
@@ -26,6 +31,7 @@ const METHODS: ReadonlyMap<string, ServerMethodHandler> = new Map<string, Server
   [BitcoinMethods.EXTRANONCE_SUBSCRIBE, handleExtranonceSubscribe],
   [BitcoinMethods.SUGGEST_DIFFICULTY, handleSuggestDifficulty],
   [BitcoinMethods.PING, handlePing],
+  [BitcoinMethods.CONFIGURE, handleConfigure],
 ]);
 
 /** The key under which requests for methods this session does not know are counted. */
@@ -61,6 +67,13 @@ export interface BitcoinServerCounters {
  * - Fractional difficulties travel as JSON numbers, never rounded.
  * - Every subscription ends when the peer closes; `handler.closed` is called once.
  *
+ * - BIP 310 `mining.configure` is answered with exactly the requested
+ *   codes (extensions in `configure/`). Once version rolling is negotiated,
+ *   every `sendNotify` whose job version changes the mask the miner may roll
+ *   (negotiated & ~version) is preceded by `mining.set_version_mask`
+ *   (field-notes.md §3(b)), and submits are checked against the mask in
+ *   effect.
+ *
  * Method handlers live in `server/handlers/`, one file per method.
  */
 export class BitcoinServerSession {
@@ -85,7 +98,9 @@ export class BitcoinServerSession {
   /**
    * @param peer the connection, decoding with `classicCodec`
    * @param handler the pool's answers to subscribe, authorize and submit
-   * @param options logger, the BIP 310 seam `allowVersionBits`, and the bounds
+   * @param options logger, BIP 310 version rolling and extensions, and the bounds
+   * @throws LodeError('config') if `versionRolling.serverMask` is not a uint32,
+   *   or `configureExtensions` lists a code twice
    */
   constructor(
     private readonly peer: RpcPeer,
@@ -99,7 +114,8 @@ export class BitcoinServerSession {
       handler,
       state: this.state,
       logger: this.logger,
-      allowVersionBits: options.allowVersionBits ?? (() => false),
+      versionRolling: checkVersionRolling(options.versionRolling),
+      configure: new ConfigureRegistry(options.configureExtensions),
       maxWorkers: options.maxWorkers ?? 256,
     };
 
@@ -166,9 +182,28 @@ export class BitcoinServerSession {
     return this.state.authorizedWorkers;
   }
 
-  /** True once the miner sent `mining.extranonce.subscribe`. */
+  /** True once the miner sent `mining.extranonce.subscribe` or configured "subscribe-extranonce" (BIP 310). */
   get extranonceSubscribed(): boolean {
     return this.state.extranonceSubscribed;
+  }
+
+  /**
+   * The version mask (uint32) last told to the miner, in the configure reply
+   * or a `mining.set_version_mask`: serverMask & minerMask & ~(last job's
+   * version). Undefined until version rolling is negotiated.
+   */
+  get versionMask(): number | undefined {
+    return this.state.versionRolling?.mask;
+  }
+
+  /** What the miner said through the BIP 310 "info" extension, if it did. */
+  get info(): MinerInfo | undefined {
+    return this.state.info;
+  }
+
+  /** The minimum share difficulty the pool agreed to through "minimum-difficulty"; undefined when none is in force. */
+  get minimumDifficulty(): number | undefined {
+    return this.state.minimumDifficulty;
   }
 
   /** True once the connection closed. */
@@ -202,17 +237,32 @@ export class BitcoinServerSession {
   }
 
   /**
-   * Sends `mining.notify` with the job encoded as 9 params.
+   * Sends `mining.notify` with the job encoded as 9 params. When version
+   * rolling is negotiated and the mask for this job (negotiated &
+   * ~p.version) differs from the last one told, `mining.set_version_mask`
+   * goes out first: it is valid at once (BIP 310), so the miner never rolls
+   * a bit the job version sets (facts/bitcoin-stratum.md rule 7).
    *
    * @throws LodeError('protocol') if the job is out of shape (see `encodeNotifyParams`)
    */
   sendNotify(p: NotifyParams): void {
-    this.emit(p.cleanJobs ? 'clean-notify' : 'notify', BitcoinMethods.NOTIFY, encodeNotifyParams(p));
+    const params = encodeNotifyParams(p);
+    this.state.lastJobVersion = p.version >>> 0;
+    const vr = this.state.versionRolling;
+    if (vr !== undefined) {
+      const mask = effectiveVersionMask(vr.negotiated, p.version);
+      if (mask !== vr.mask) {
+        vr.mask = mask;
+        this.emit('other', BitcoinMethods.SET_VERSION_MASK, encodeVersionMaskParams(mask));
+      }
+    }
+    this.emit(p.cleanJobs ? 'clean-notify' : 'notify', BitcoinMethods.NOTIFY, params);
   }
 
   /**
    * Sends `mining.set_extranonce [extranonce1 hex, extranonce2Size]`, only to
-   * a miner that sent `mining.extranonce.subscribe`. The session validates
+   * a miner that sent `mining.extranonce.subscribe` or configured the BIP 310
+   * "subscribe-extranonce" extension. The session validates
    * later submits against the new size (and, for shares on older jobs, the
    * previous one).
    *
@@ -394,6 +444,16 @@ export class BitcoinServerSession {
       this.logger.error({ err }, 'closed handler threw');
     }
   }
+}
+
+/** Checks a port's version-rolling policy once, so a typo fails at start-up and not per share. */
+function checkVersionRolling(policy: VersionRollingOptions | undefined): VersionRollingOptions | undefined {
+  if (policy === undefined) return undefined;
+  const { serverMask } = policy;
+  if (!Number.isInteger(serverMask) || serverMask < 0 || serverMask > 0xffffffff) {
+    throw new LodeError('config', `versionRolling.serverMask ${String(serverMask)} is not a uint32 (e.g. 0x1fffe000)`);
+  }
+  return { serverMask, allowWithoutConfigure: policy.allowWithoutConfigure ?? false };
 }
 
 /** What an undecodable line was: not JSON, a response (never answered), or a malformed request. */
