@@ -35,6 +35,13 @@ export interface CoinTemplate {
   networkTarget: bigint;
   /** the node's own template object (e.g. bitcoind's getblocktemplate result) */
   raw: unknown;
+  /**
+   * set by a job bus shared by several pool instances: the id every instance
+   * gives the job built from this template (absent: the engine numbers jobs itself)
+   */
+  jobId?: string;
+  /** set by a job bus: true when this template starts work on a new previous block */
+  clean?: boolean;
 }
 
 /** What the pool passes when it turns a template into a job. */

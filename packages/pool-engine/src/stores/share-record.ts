@@ -12,6 +12,10 @@ import type { ShareRejectReason } from '@lode/mining';
  * hashing).
  */
 export interface ShareRecord {
+  /** unique id of this record across the cluster ("<instance>:<sequence>"), so a replay can never store it twice */
+  id: string;
+  /** the pool instance that judged the share */
+  instance: string;
   /** coin id of the plugin ("btc") */
   coin: string;
   /** worker name as the miner authorized it ("addr.rig1") */
@@ -34,6 +38,8 @@ export interface ShareRecord {
   blockHash?: string;
   /** the miner's address as the connection saw it ("127.0.0.1:50123") */
   remoteAddress: string;
+  /** the 6th mining.submit parameter when the miner rolled the version (BIP 310) */
+  versionBits?: number;
   /** when the verdict was given, ms since epoch */
   time: number;
 }
