@@ -19,6 +19,7 @@ describe('rejectionToError', () => {
       unauthorized: 24,
       'not-subscribed': 25,
       malformed: 20,
+      'not-recorded': 20,
     };
 
     it.each([...SHARE_REJECT_REASONS])('gives %s its code and keeps the message', (reason) => {
@@ -40,6 +41,13 @@ describe('rejectionToError', () => {
       expect(rejectionToError({ accepted: false, reason: 'duplicate', message: '' })).toEqual({
         code: 22,
         message: 'Duplicate share',
+      });
+    });
+
+    it('tells a miner whose share could not be recorded to submit it again, with code 20', () => {
+      expect(rejectionToError({ accepted: false, reason: 'not-recorded', message: '' })).toEqual({
+        code: 20,
+        message: 'the share could not be recorded (store unavailable); submit it again',
       });
     });
   });

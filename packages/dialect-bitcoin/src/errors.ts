@@ -8,7 +8,7 @@ import type { RpcErrorBody } from '@lode/stratum-core';
  *
  * | code | name             | used for                                                  |
  * | ---- | ---------------- | --------------------------------------------------------- |
- * | 20   | OTHER            | unknown job id, bad ntime/nonce/extranonce2/version, malformed, handler failure |
+ * | 20   | OTHER            | unknown job id, bad ntime/nonce/extranonce2/version, malformed, not recorded (store unavailable), handler failure |
  * | 21   | JOB_NOT_FOUND    | stale: the job existed but is no longer accepted ("Job not found") |
  * | 22   | DUPLICATE        | duplicate share (version bits included in the key)        |
  * | 23   | LOW_DIFFICULTY   | share above its job's target                              |
@@ -44,6 +44,7 @@ const CODE_BY_REASON: Record<ShareRejectReason, number> = {
   unauthorized: BitcoinErrorCodes.UNAUTHORIZED,
   'not-subscribed': BitcoinErrorCodes.NOT_SUBSCRIBED,
   malformed: BitcoinErrorCodes.OTHER,
+  'not-recorded': BitcoinErrorCodes.OTHER,
 };
 
 /** What a reply says when the verdict carries no message of its own. */
@@ -59,6 +60,7 @@ const DEFAULT_MESSAGE: Record<ShareRejectReason, string> = {
   unauthorized: 'Unauthorized worker',
   'not-subscribed': 'Not subscribed',
   malformed: 'malformed share',
+  'not-recorded': 'the share could not be recorded (store unavailable); submit it again',
 };
 
 /**

@@ -38,6 +38,10 @@ export type { BlockCandidate } from './shares/block-candidate';
 export type { FoundBlock } from './shares/found-block';
 
 /* Ports and their in-memory defaults */
+export type { DuplicateIndex } from './ports/duplicate-index';
+export { MemoryDuplicateIndex } from './ports/memory-duplicate-index';
+export type { ExtranonceLeases } from './ports/extranonce-leases';
+export type { TemplateBus } from './ports/template-bus';
 export type { ShareStore } from './stores/share-store';
 export type { ShareRecord } from './stores/share-record';
 export { MemoryShareStore } from './stores/memory-share-store';

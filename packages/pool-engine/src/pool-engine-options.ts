@@ -7,10 +7,16 @@ export interface PoolEngineOptions {
   /** extranonce2 size, bytes (default 4) */
   extranonce2Size?: number;
   /**
-   * the first bytes of every extranonce1 this instance hands out, unique per
-   * instance when several share one Redis (default none)
+   * the first bytes of every extranonce1 this instance hands out (default
+   * none); not with PoolEngineConfig.extranonceLeases, which give the prefix
    */
   instancePrefix?: Buffer;
+  /**
+   * length of the prefix taken from PoolEngineConfig.extranonceLeases at
+   * start(), bytes, 1..extranonce1Size-1 (default 1: 256 instances, each with
+   * 256^(extranonce1Size-1) values); ignored without leases
+   */
+  extranoncePrefixBytes?: number;
   /** ms between jobs refreshed from the current template (default 30000) */
   refreshIntervalMs?: number;
   /** jobs kept for share lookup, and per session ledger (default 32) */
@@ -19,10 +25,18 @@ export interface PoolEngineOptions {
   resumeWindowSeconds?: number;
   /** most extranonce1 values held for resume at once (default 100000); past it the oldest is released */
   maxResumeHolds?: number;
-  /** ms between runs of the engine's one maintenance timer: vardiff idle checks and resume expiry (default 10000) */
+  /**
+   * ms between runs of the engine's one maintenance timer: vardiff idle
+   * checks, resume expiry and, with extranonce leases, claim refresh (claims
+   * live resumeWindowSeconds + 2 intervals unless refreshed) (default 10000)
+   */
   maintenanceIntervalMs?: number;
-  /** share keys kept per job for duplicate detection (default 65536) */
-  duplicatesPerJob?: number;
+  /**
+   * share keys kept per block height by the default MemoryDuplicateIndex
+   * (default 1048576, about 100 MB at most per height); ignored when
+   * PoolEngineConfig.duplicateIndex is given
+   */
+  duplicatesPerHeight?: number;
   /** hashrate window of the stats, seconds (default 600) */
   statsWindowSeconds?: number;
   /** decides whether a worker may submit (default: any name of 1..128 characters) */

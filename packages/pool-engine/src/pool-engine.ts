@@ -1,12 +1,13 @@
-import { ExtranonceAllocator } from '@lode/mining';
+import { randomBytes } from 'node:crypto';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { JobManager } from './jobs/job-manager';
 import type { PoolEngineConfig } from './pool-engine-config';
+import { MemoryDuplicateIndex } from './ports/memory-duplicate-index';
 import type { CreateSessionOptions } from './sessions/create-session-options';
+import { ExtranonceSource } from './sessions/extranonce-source';
 import { MinerSession } from './sessions/miner-session';
-import { ResumeHolds } from './sessions/resume-holds';
 import type { SessionServices } from './sessions/session-services';
 import type { WorkerAuthorizer } from './sessions/worker-authorizer';
 import { BlockSubmitter } from './shares/block-submitter';
@@ -16,6 +17,8 @@ import { WorkerStats } from './stats/worker-stats';
 
 /** The default authorizer: every worker whose name passed the basic rule. */
 const acceptAll: WorkerAuthorizer = () => true;
+/** What an instance id may be: it goes into share record ids and store keys. */
+const INSTANCE_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The pool for one coin, dialect-neutral: jobs from the coin's node, miner
@@ -24,14 +27,28 @@ const acceptAll: WorkerAuthorizer = () => true;
  * scale"). Apps adapt each connection's dialect to a {@link MinerSession}.
  *
  * Extranonce1 values are unique among this instance's live sessions and
- * those held for resume (ExtranonceAllocator, with `instancePrefix` for
- * several instances). One engine-wide timer (unref'd) runs vardiff idle
- * checks and ends resume windows.
+ * those held for resume (ExtranonceAllocator). Several instances on one
+ * store (issue 4) stay apart through the optional ports: ExtranonceLeases
+ * (a unique prefix per instance taken at start, and a claim on every value
+ * in live use, so a session resumed on another instance keeps its value and
+ * nobody else gets it), a shared DuplicateIndex (a share replayed on another
+ * instance is a duplicate), a shared SessionStore (resume anywhere) and a
+ * TemplateBus-wrapped node (the same job ids everywhere). Without them
+ * everything is in memory, as for one process.
+ *
+ * One engine-wide timer (unref'd) runs vardiff idle checks, ends resume
+ * windows and refreshes the extranonce claims.
  *
  * @example
  * const engine = new PoolEngine({ plugin, node, coinConfig, shareStore, sessionStore, logger });
  * await engine.start();
  * const session = engine.createSession({ remoteAddress, port: 3333, initialDifficulty: 1 });
+ *
+ * @example several instances on one Redis (store-redis)
+ * const engine = new PoolEngine({
+ *   plugin, node: bus.wrap(plugin.id, node), coinConfig, shareStore, sessionStore,
+ *   duplicateIndex, extranonceLeases, logger,
+ * });
  */
 export class PoolEngine {
   /** the engine's JobManager (current job, height, history) */
@@ -40,10 +57,11 @@ export class PoolEngine {
   readonly stats: WorkerStats;
   /** every block candidate with the node's answer; completes on stop() */
   readonly blocks$: Observable<FoundBlock>;
+  /** this instance's id (PoolEngineConfig.instanceId or 8 random hex digits) */
+  readonly instanceId: string;
 
   private readonly logger: LodeLogger;
-  private readonly allocator: ExtranonceAllocator;
-  private readonly holds: ResumeHolds;
+  private readonly extranonces: ExtranonceSource;
   private readonly blocks: BlockSubmitter;
   private readonly validator: ShareValidator;
   private readonly services: SessionServices;
@@ -55,8 +73,9 @@ export class PoolEngine {
   private stopping: Promise<void> | undefined;
 
   /**
-   * @throws LodeError('config') on an invalid size, prefix, history size,
-   *   refresh interval or window
+   * @throws LodeError('config') on an invalid size, prefix, prefix length,
+   *   history size, refresh interval, window, duplicate bound or instance id,
+   *   or instancePrefix given together with extranonceLeases
    */
   constructor(config: PoolEngineConfig) {
     const options = config.options ?? {};
@@ -74,13 +93,26 @@ export class PoolEngine {
         `resumeWindowSeconds must be >= 0 and maintenanceIntervalMs > 0, got ${resumeWindowSeconds} and ${this.maintenanceIntervalMs}`,
       );
     }
+    this.instanceId = config.instanceId ?? randomBytes(4).toString('hex');
+    if (typeof this.instanceId !== 'string' || !INSTANCE_ID.test(this.instanceId)) {
+      throw new LodeError('config', `instanceId must be 1 to 64 characters of [A-Za-z0-9._-], got ${JSON.stringify(this.instanceId)}`);
+    }
     this.clock = config.clock ?? Date.now;
-    this.logger = (config.logger ?? silentLogger).child({ component: 'pool-engine', coin: config.plugin.id });
-    this.allocator = new ExtranonceAllocator({
+    this.logger = (config.logger ?? silentLogger).child({
+      component: 'pool-engine',
+      coin: config.plugin.id,
+      instance: this.instanceId,
+    });
+    this.extranonces = new ExtranonceSource({
       size: extranonce1Size,
       ...(options.instancePrefix === undefined ? {} : { prefix: options.instancePrefix }),
+      ...(config.extranonceLeases === undefined ? {} : { leases: config.extranonceLeases }),
+      prefixBytes: options.extranoncePrefixBytes ?? 1,
+      instanceId: this.instanceId,
+      maxHolds: options.maxResumeHolds ?? 100000,
+      claimTtlMs: resumeWindowSeconds * 1000 + 2 * this.maintenanceIntervalMs,
+      logger: this.logger,
     });
-    this.holds = new ResumeHolds(this.allocator, options.maxResumeHolds ?? 100000);
     this.jobs = new JobManager(config.plugin, config.node, config.coinConfig, {
       extranonce1Size,
       extranonce2Size,
@@ -91,7 +123,12 @@ export class PoolEngine {
     this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger);
     this.blocks$ = this.blocks.blocks$;
     this.validator = new ShareValidator(config.plugin, this.jobs, this.blocks, {
-      ...(options.duplicatesPerJob === undefined ? {} : { duplicatesPerJob: options.duplicatesPerJob }),
+      duplicateIndex:
+        config.duplicateIndex ??
+        new MemoryDuplicateIndex(
+          options.duplicatesPerHeight === undefined ? {} : { keysPerHeight: options.duplicatesPerHeight },
+        ),
+      logger: this.logger,
     });
     this.stats = new WorkerStats({
       diff1Target: config.plugin.diff1Target,
@@ -101,13 +138,13 @@ export class PoolEngine {
       plugin: config.plugin,
       jobs: this.jobs,
       validator: this.validator,
-      allocator: this.allocator,
-      holds: this.holds,
+      extranonces: this.extranonces,
       sessionStore: config.sessionStore,
       shareStore: config.shareStore,
       stats: this.stats,
       logger: this.logger,
       authorizeWorker: options.authorizeWorker ?? acceptAll,
+      instanceId: this.instanceId,
       extranonce2Size,
       ledgerCapacity: historySize,
       resumeWindowMs: resumeWindowSeconds * 1000,
@@ -125,7 +162,26 @@ export class PoolEngine {
 
   /** extranonce1 values reserved for resume */
   get resumeHolds(): number {
-    return this.holds.size;
+    return this.extranonces.heldForResume;
+  }
+
+  /**
+   * the prefix every extranonce1 this engine allocates starts with (raw
+   * bytes, a copy; empty without one); undefined before start() when the
+   * prefix comes from ExtranonceLeases
+   */
+  get extranoncePrefix(): Buffer | undefined {
+    return this.extranonces.prefix;
+  }
+
+  /** extranonce1 values of live sessions claimed through ExtranonceLeases (0 without them) */
+  get extranonceClaims(): number {
+    return this.extranonces.claimed;
+  }
+
+  /** shares judged without the duplicate check because the DuplicateIndex failed (logged too) */
+  get duplicateCheckFailures(): number {
+    return this.validator.duplicateCheckFailures;
   }
 
   /** submits not yet answered */
@@ -134,12 +190,16 @@ export class PoolEngine {
   }
 
   /**
-   * Starts the JobManager (which starts the node) and the maintenance timer.
+   * Takes the extranonce1 prefix from the ExtranonceLeases (when given),
+   * then starts the maintenance timer and the JobManager (which starts the
+   * node). Should the node fail to start, call stop() to give the prefix back.
    *
-   * @throws whatever the node's start throws (LodeError('node'))
+   * @throws LodeError('store') from the leases (every prefix taken, store
+   *   unreachable); whatever the node's start throws (LodeError('node'))
    */
   async start(): Promise<void> {
     if (this.stopping !== undefined) throw new LodeError('config', 'the pool engine was stopped; build a new one');
+    await this.extranonces.start();
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.maintain(), this.maintenanceIntervalMs);
       // The timer must never keep a process alive on its own.
@@ -151,9 +211,11 @@ export class PoolEngine {
   /**
    * Stops gracefully: refuses new sessions and new submits (answered
    * 'not-subscribed', "the pool is stopping", not recorded), waits for every
-   * in-flight submit and block submission, closes the live sessions (their extranonce1 saved
-   * for resume, their events$ completed), then stops the JobManager (and the
-   * node) and completes blocks$. Idempotent.
+   * in-flight submit and block submission, closes the live sessions (their
+   * extranonce1 saved for resume, their events$ completed), stops the
+   * JobManager (and the node), gives the extranonce prefix back to the
+   * leases (after their claims are released) and completes blocks$.
+   * Idempotent.
    */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
@@ -184,19 +246,23 @@ export class PoolEngine {
     await Promise.all([...this.sessions].map((session) => session.close()));
     this.validator.dispose();
     await this.jobs.stop();
+    await this.extranonces.stop();
     this.blocks.complete();
   }
 
   /**
    * What the engine's timer runs every maintenanceIntervalMs: ends the
    * resume windows that are over (their extranonce1 values go back to the
-   * allocator) and runs every live session's vardiff idle check. Public so
-   * that an app (or a test) with its own scheduler can run it.
+   * allocator), runs every live session's vardiff idle check, and starts
+   * refreshing the extranonce claims of live sessions (with leases; in the
+   * background, one refresh at a time). Public so that an app (or a test)
+   * with its own scheduler can run it.
    */
   maintain(): void {
     const now = this.clock();
-    this.holds.sweep(now);
+    this.extranonces.sweep(now);
     for (const session of this.sessions) session.checkIdle(now);
+    this.extranonces.refresh();
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -337,6 +337,7 @@ describe('BitcoinServerSession', () => {
       unauthorized: 24,
       'not-subscribed': 25,
       malformed: 20,
+      'not-recorded': 20,
     };
 
     it.each([...SHARE_REJECT_REASONS])('answers %s with its code and the verdict message', async (reason) => {

@@ -13,6 +13,9 @@
  * - `unauthorized`: the worker is not authorized
  * - `not-subscribed`: submit before subscribe
  * - `malformed`: wrong parameter count or types
+ * - `not-recorded`: the share was good but its record could not be written
+ *   (share store unavailable); it is not credited, and the miner may submit
+ *   it again (issue 4: a share is answered accepted only once recorded)
  *
  * @see facts/field-notes.md §1 (stale and duplicate get distinct codes) and §3(b)
  */
@@ -28,4 +31,5 @@ export const SHARE_REJECT_REASONS = [
   'unauthorized',
   'not-subscribed',
   'malformed',
+  'not-recorded',
 ] as const;

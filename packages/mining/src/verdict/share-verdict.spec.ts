@@ -4,8 +4,8 @@ import type { ShareVerdict } from './share-verdict';
 
 describe('ShareVerdict', () => {
   describe('when the reasons are listed', () => {
-    it('lists each of the eleven reasons once', () => {
-      expect(new Set(SHARE_REJECT_REASONS).size).toBe(11);
+    it('lists each of the twelve reasons once', () => {
+      expect(new Set(SHARE_REJECT_REASONS).size).toBe(12);
       const stale: ShareRejectReason = 'stale';
       expect(SHARE_REJECT_REASONS).toContain(stale);
     });

@@ -10,6 +10,8 @@ export interface JobManagerOptions {
    * ms between jobs rebuilt from the current template when no new template
    * comes, so ntime and transactions stay fresh (default 30000, ckpool's
    * update_interval, field-notes §1.2). The timer restarts with every job.
+   * It does not run for templates that carry a bus `jobId` (the bus leader
+   * republishes them).
    */
   refreshIntervalMs?: number;
   /** jobs kept for share lookup, integer >= 1 (default 32) */

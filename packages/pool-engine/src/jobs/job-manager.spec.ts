@@ -120,6 +120,51 @@ describe('JobManager', () => {
     });
   });
 
+  describe('when templates come from a job bus (they carry jobId)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('gives each job exactly the bus id and ignores a template whose id is already known', async () => {
+      const { node, jobs, seen } = setup();
+      await jobs.start();
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'bus-1' });
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'bus-2' });
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'bus-1' });
+      expect(seen.map((s) => s.job.id)).toEqual(['bus-1', 'bus-2']);
+      expect(jobs.current?.id).toBe('bus-2');
+      expect(jobs.get('bus-1')?.stale).toBe(false);
+      await jobs.stop();
+    });
+
+    it("takes the template's clean flag, and still cleans on a new previous block", async () => {
+      const { node, jobs, seen } = setup();
+      await jobs.start();
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'b1', clean: true });
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'b2', clean: true });
+      node.push({ ...fakeTemplate(100, 'aa'), jobId: 'b3', clean: false });
+      node.push({ ...fakeTemplate(101, 'bb'), jobId: 'b4', clean: false });
+      node.push({ ...fakeTemplate(101, 'bb'), jobId: 'b5' });
+      expect(seen.map((s) => [s.job.id, s.clean])).toEqual([
+        ['b1', true],
+        ['b2', true],
+        ['b3', false],
+        ['b4', true],
+        ['b5', false],
+      ]);
+      await jobs.stop();
+    });
+
+    it('runs no refresh timer of its own (the bus leader republishes)', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const { node, jobs, seen } = setup();
+      await jobs.start();
+      node.push(fakeTemplate(5, 'aa'));
+      node.push({ ...fakeTemplate(5, 'aa'), jobId: 'bus-7' });
+      jest.advanceTimersByTime(120_000);
+      expect(seen.map((s) => s.job.id)).toEqual([seen[0].job.id, 'bus-7']);
+      await jobs.stop();
+    });
+  });
+
   describe('when the plugin cannot build a job', () => {
     it('skips the template and keeps the current job', async () => {
       const { plugin, node, jobs, seen } = setup();

@@ -19,6 +19,12 @@ import { nextJobId } from './next-job-id';
  *   CLEAN job: every older job becomes stale. Any other gives a plain job.
  * - With no new template for `refreshIntervalMs`, a plain job is rebuilt from
  *   the current template so ntime and transactions stay fresh.
+ * - A template that carries `jobId` (from a job bus shared by several pool
+ *   instances, issue 4 / TemplateBus) gets exactly that id; it is clean when
+ *   the template says `clean: true` or by the rule above; no refresh timer runs
+ *   for it, since the bus leader republishes. A template whose `jobId` is
+ *   already in the history is ignored (the bus repeats an id only for the
+ *   same template).
  * - The last `historySize` jobs are kept for share lookup; stale ones stay in
  *   the history until they age out, so that a share on them is refused as
  *   'stale' rather than 'unknown-job' (the distinction Miningcore lacks,
@@ -144,19 +150,41 @@ export class JobManager {
 
   private onTemplate(template: CoinTemplate): void {
     if (this.stopped) return;
+    const { jobId } = template;
+    if (jobId === undefined) {
+      this.template = template;
+      this.publish();
+      return;
+    }
+    if (this.history.has(jobId)) {
+      this.logger.debug({ jobId, height: template.height }, 'template with a known bus job id ignored');
+      return;
+    }
+    // The bus leader republishes the current template itself: a timer here
+    // would make ids that the other instances never see.
+    this.clearRefresh();
     this.template = template;
-    this.publish();
+    this.build(template, jobId, template.clean);
   }
 
   private publish(): void {
     const template = this.template;
     if (template === undefined || this.stopped) return;
     this.scheduleRefresh();
+    this.build(template, nextJobId(), undefined);
+  }
+
+  private build(template: CoinTemplate, jobId: string, givenClean: boolean | undefined): void {
     // Compared with the current job, not the last template: when a new block's
-    // template could not be built, the next job built from it must still be clean.
+    // template could not be built, the next job built from it must still be
+    // clean. A bus's `clean: false` cannot hide a new block from this
+    // instance (one that missed the bus's clean template must still clean).
     const previous = this.currentJob;
-    const clean = previous === undefined || template.prevHash !== previous.prevHash || template.height > previous.height;
-    const jobId = nextJobId();
+    const clean =
+      givenClean === true ||
+      previous === undefined ||
+      template.prevHash !== previous.prevHash ||
+      template.height > previous.height;
     let job: CoinJob;
     try {
       job = this.plugin.createJob(

@@ -2,8 +2,25 @@ import type { CoinJob } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
 import { EngineHarness, jobsOf, lastJob, submitNonce } from '../testing/engine-harness';
 import { fakeTemplate, flush } from '../testing/fake-coin';
+import { MemorySessionStore } from '../stores/memory-session-store';
+import { MemoryShareStore } from '../stores/memory-share-store';
+import type { SessionRecord } from '../stores/session-record';
 import type { MinerSession } from './miner-session';
 import type { SessionEvent } from './session-event';
+
+/** A MemorySessionStore that keeps a copy of every record saved. */
+class RecordingSessionStore extends MemorySessionStore {
+  readonly saved: SessionRecord[] = [];
+
+  constructor(now: () => number) {
+    super({ now });
+  }
+
+  override async save(sessionId: string, record: SessionRecord): Promise<void> {
+    this.saved.push(structuredClone(record));
+    await super.save(sessionId, record);
+  }
+}
 
 const VARDIFF = { targetShareSeconds: 10, retargetSeconds: 60, variancePercent: 30, minDifficulty: 1, maxDifficulty: 1e6 };
 
@@ -156,14 +173,43 @@ describe('MinerSession', () => {
       await session.close();
     });
 
-    it('logs a share store failure without changing the verdict', async () => {
+    it("answers a good share whose record failed 'not-recorded', credits nothing, and takes it again once the store is back", async () => {
       await h.engine.stop();
-      h = new EngineHarness({}, { record: async () => Promise.reject(new LodeError('store', 'disk full')) });
+      let down = true;
+      const stored = new MemoryShareStore();
+      h = new EngineHarness({}, {
+        record: async (r) => (down ? Promise.reject(new LodeError('store', 'redis and spool unavailable')) : stored.record(r)),
+      });
       await h.engine.start();
-      h.node.push(fakeTemplate(100, 'aa'));
-      const { session, events } = await h.miner();
-      expect(await submitNonce(session, lastJob(events), 5)).toMatchObject({ accepted: true });
-      expect(h.logs).toContainEqual(expect.objectContaining({ level: 'error', msg: 'share store failed to record a share' }));
+      h.node.push(fakeTemplate(100, 'aa', 1000));
+      const { session, events } = await h.miner('w1', { initialDifficulty: 4 });
+      const job = lastJob(events);
+      expect(await submitNonce(session, job, 5)).toEqual({
+        accepted: false,
+        reason: 'not-recorded',
+        message: 'the share could not be recorded (store unavailable); submit it again',
+      });
+      expect(h.logs).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: "share store failed to record an accepted share; answered 'not-recorded'" }),
+      );
+      // a rejected share keeps its reason
+      expect(await submitNonce(session, job, 3, { extranonce2: Buffer.from('00000002', 'hex') })).toMatchObject({
+        reason: 'low-difficulty',
+      });
+      // a block is submitted to the node all the same
+      expect(await submitNonce(session, job, 5000, { extranonce2: Buffer.from('00000003', 'hex') })).toMatchObject({
+        reason: 'not-recorded',
+      });
+      expect(h.node.submitted).toHaveLength(1);
+      let snap = h.engine.stats.snapshot(h.now);
+      expect(snap.pool).toMatchObject({ accepted: 0, creditedDifficulty: 0, rejected: { 'not-recorded': 2, 'low-difficulty': 1 } });
+      down = false;
+      expect(await submitNonce(session, job, 5)).toMatchObject({ accepted: true, difficulty: 4 });
+      // once only: the share is in the index
+      expect(await submitNonce(session, job, 5)).toMatchObject({ reason: 'duplicate' });
+      snap = h.engine.stats.snapshot(h.now);
+      expect(snap.pool).toMatchObject({ accepted: 1, creditedDifficulty: 4 });
+      expect(stored.recent(10).map((r) => r.verdict)).toEqual(['accepted', 'duplicate']);
       await session.close();
     });
   });
@@ -430,7 +476,7 @@ describe('MinerSession', () => {
       h.node.push(fakeTemplate(100, 'aa'));
       const jobC = lastJob(events);
       expect(jobsOf(events).at(-1)?.clean).toBe(false);
-      expect(await submitNonce(session, jobC, 5)).toMatchObject({ accepted: true });
+      expect(await submitNonce(session, jobC, 5, { extranonce2: Buffer.from('00000002', 'hex') })).toMatchObject({ accepted: true });
       expect(h.plugin.builtHeaders.at(-1)?.extranonce1).toEqual(fresh);
       await session.close();
     });
@@ -528,6 +574,73 @@ describe('MinerSession', () => {
       expect(ra.extranonce1.equals(rb.extranonce1)).toBe(false);
       await a.session.close();
       await b.session.close();
+    });
+
+    it('gets its workers, difficulty and saved jobs back without a new authorize, each job at its own target', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({}, undefined, { sessionStore: new RecordingSessionStore(() => h.now) });
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, events, extranonce1 } = await h.miner('w1', { initialDifficulty: 8 });
+      const at8 = lastJob(events);
+      session.suggestDifficulty(32);
+      h.node.push(fakeTemplate(100, 'aa'));
+      const at32 = lastJob(events);
+      const sessionId = session.sessionId;
+      await session.close();
+      const saved = (h.sessions as RecordingSessionStore).saved;
+      expect(saved).toEqual([
+        {
+          extranonce1: extranonce1.toString('hex'),
+          expiresAt: h.now + 600_000,
+          workers: ['w1'],
+          difficulty: 32,
+          jobs: [
+            // fake diff1 = 2^224: difficulty 8 -> 2^221, 32 -> 2^219 (64 hex digits)
+            { jobId: at8.id, target: `${'0'.repeat(8)}2${'0'.repeat(55)}`, difficulty: 8, extranonce1: extranonce1.toString('hex') },
+            { jobId: at32.id, target: `${'0'.repeat(9)}8${'0'.repeat(54)}`, difficulty: 32, extranonce1: extranonce1.toString('hex') },
+          ],
+        },
+      ]);
+
+      const back = open(1);
+      expect(await back.session.subscribe({ sessionId })).toEqual({ extranonce1, extranonce2Size: 4, sessionId });
+      expect(back.session.authorizedWorkers).toEqual(['w1']);
+      expect(back.session.difficulty).toBe(32);
+      await flush();
+      expect(back.events).toEqual([
+        { type: 'difficulty', difficulty: 32 },
+        { type: 'job', job: at32, clean: true, difficulty: 32 },
+      ]);
+      expect(await submitNonce(back.session, at8, 8)).toMatchObject({ accepted: true, difficulty: 8 });
+      expect(await submitNonce(back.session, at32, 9, { extranonce2: Buffer.from('00000002', 'hex') })).toMatchObject({
+        reason: 'low-difficulty',
+      });
+      await back.session.close();
+    });
+
+    it('saves the 8 newest jobs only, newest last', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({}, undefined, { sessionStore: new RecordingSessionStore(() => h.now) });
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, events } = await h.miner();
+      for (let i = 0; i < 10; i++) h.node.push(fakeTemplate(100, 'aa'));
+      const sent = jobsOf(events).map((j) => j.job.id);
+      await session.close();
+      expect((h.sessions as RecordingSessionStore).saved[0].jobs?.map((j) => j.jobId)).toEqual(sent.slice(-8));
+    });
+
+    it('keeps a difficulty the miner suggested on the new connection before subscribing', async () => {
+      const first = await h.miner('w1', { initialDifficulty: 64 });
+      const sessionId = first.session.sessionId;
+      await first.session.close();
+      const back = open(1);
+      back.session.suggestDifficulty(2);
+      await back.session.subscribe({ sessionId });
+      expect(back.session.difficulty).toBe(2);
+      expect(back.session.authorizedWorkers).toEqual(['w1']);
+      await back.session.close();
     });
 
     it('ignores an unknown or malformed session id', async () => {

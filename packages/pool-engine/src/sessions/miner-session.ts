@@ -1,4 +1,4 @@
-import { JobLedger, Vardiff, targetFromDifficulty } from '@lode/mining';
+import { JobLedger, Vardiff, targetFromDifficulty, targetToHex } from '@lode/mining';
 import type { ShareVerdict } from '@lode/mining';
 import { LodeError } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
@@ -6,6 +6,9 @@ import { Subject } from 'rxjs';
 import type { Observable, Subscription } from 'rxjs';
 import type { JobBroadcast } from '../jobs/job-broadcast';
 import type { ShareJudgement } from '../shares/share-judgement';
+import { nextShareSequence } from '../stores/next-share-sequence';
+import type { SessionRecord } from '../stores/session-record';
+import type { ShareRecord } from '../stores/share-record';
 import type { AuthorizeRequest } from './authorize-request';
 import type { CreateSessionOptions } from './create-session-options';
 import { difficultyText } from './difficulty-text';
@@ -26,6 +29,14 @@ const MAX_WORKERS = 256;
 const MAX_INFO_LENGTH = 256;
 /** The members of MinerInfo, in the order they are copied. */
 const INFO_KEYS = ['connectionUrl', 'hwVersion', 'swVersion', 'hwId'] as const;
+/** Most recent jobs a closed session saves for resume (SessionRecord.jobs). */
+const SAVED_JOBS = 8;
+/** What a good share whose record failed is answered (issue 4: accepted only once recorded). */
+const NOT_RECORDED: ShareVerdict = {
+  accepted: false,
+  reason: 'not-recorded',
+  message: 'the share could not be recorded (store unavailable); submit it again',
+};
 
 /**
  * One miner connection as the engine sees it, whatever the dialect: the
@@ -52,6 +63,11 @@ const INFO_KEYS = ['connectionUrl', 'hwVersion', 'swVersion', 'hwId'] as const;
  * share is rebuilt with its job's one: after {@link reassignExtranonce1},
  * shares on jobs sent before the move still validate with the old value.
  *
+ * Resume (field-notes §1.2; issue 4): a closed session saves its
+ * extranonce1, workers, difficulty and newest jobs in the SessionStore; a
+ * `subscribe` with its id, on this engine or on another instance sharing
+ * the store, gets them back (see {@link subscribe}).
+ *
  * BIP 310 extensions (specs/002_b8c80480aecfabab.txt) the dialect negotiates
  * and hands over: version rolling ({@link setVersionMask}, or a mask per
  * submit), `minimum-difficulty` ({@link setMinimumDifficulty}), `info`
@@ -61,8 +77,12 @@ const INFO_KEYS = ['connectionUrl', 'hwVersion', 'swVersion', 'hwId'] as const;
 export class MinerSession {
   private readonly eventsSubject = new Subject<SessionEvent>();
   private readonly ledger: JobLedger<SentJob>;
-  private readonly vardiff: Vardiff | undefined;
+  private vardiff: Vardiff | undefined;
   private readonly workers = new Set<string>();
+  /** ids of the newest jobs sent (at most SAVED_JOBS, newest last), saved for resume */
+  private readonly recentJobs: string[] = [];
+  /** the miner suggested a difficulty on this connection (it wins over a resumed one) */
+  private suggested = false;
   private readonly logger: LodeLogger;
   private currentDifficulty: number;
   private currentTarget: bigint;
@@ -141,12 +161,21 @@ export class MinerSession {
 
   /**
    * Gives the session its extranonce1. With a `sessionId` the SessionStore
-   * knows and whose extranonce1 is free (or held for it), the old
-   * extranonce1 and id are given back (resume); otherwise a new extranonce1
-   * and a new random id. Calling it again returns the same answer (with the
-   * extranonce1 in effect now, should reassignExtranonce1 have moved it).
+   * knows (saved here or by another instance sharing the store) and whose
+   * extranonce1 is free (held for it here, free in this allocator, or, with
+   * ExtranonceLeases, not claimed by another instance), the session resumes:
+   * the old extranonce1 and id, its workers (authorized again without a new
+   * authorize; the WorkerAuthorizer is not asked again), its difficulty
+   * (unless the miner suggested one on this connection already; a BIP 310
+   * minimum still applies), and its saved jobs that the JobManager still
+   * knows, each with its own target and extranonce1, so shares on them stay
+   * valid and a share already submitted is still a duplicate. Otherwise a new
+   * extranonce1 and a new random id. Calling it again returns the same
+   * answer (with the extranonce1 in effect now, should reassignExtranonce1
+   * have moved it).
    *
-   * @throws LodeError('connection') when the session is closed;
+   * @throws LodeError('connection') when the session is closed, or the
+   *   engine uses ExtranonceLeases and has not started;
    *   LodeError('protocol') from the allocator when every extranonce1 is in use
    */
   async subscribe(request: SubscribeRequest = {}): Promise<SubscribeResult> {
@@ -214,6 +243,7 @@ export class MinerSession {
       this.vardiff === undefined
         ? Math.max(difficulty, this.minimum ?? 0)
         : this.vardiff.suggest(difficulty, this.services.now());
+    this.suggested = true;
     this.changeDifficulty(next);
     return this.currentDifficulty;
   }
@@ -313,6 +343,10 @@ export class MinerSession {
    * @throws LodeError('connection') before subscribe or after close;
    *   LodeError('protocol') from the allocator when every extranonce1 is in
    *   use (nothing changed then)
+   *
+   * With ExtranonceLeases the new value is claimed in the background (this
+   * call stays synchronous); a conflict with a session resumed on another
+   * instance on exactly that value is logged.
    */
   reassignExtranonce1(): { extranonce1: Buffer; extranonce2Size: number } {
     if (this.isClosed) throw new LodeError('connection', 'reassignExtranonce1 on a closed session');
@@ -320,11 +354,8 @@ export class MinerSession {
     if (old === undefined) {
       throw new LodeError('connection', 'reassignExtranonce1 before subscribe: the session has no extranonce1 yet');
     }
-    const { allocator } = this.services;
-    // Allocate before releasing, so that the new value is never the old one.
-    const fresh = allocator.allocate();
+    const fresh = this.services.extranonces.reassign(old);
     this.extranonce1 = fresh;
-    allocator.release(old);
     this.logger.debug(
       { sessionId: this.id, from: old.toString('hex'), extranonce1: fresh.toString('hex') },
       'extranonce1 reassigned',
@@ -352,15 +383,24 @@ export class MinerSession {
   }
 
   /**
-   * Judges one share (see ShareValidator for the rules), then: counts it in
-   * the stats, feeds an accepted one to vardiff (a change is emitted at once
-   * as a `difficulty` event and applies to the next job), and records the
-   * verdict in the ShareStore. A store failure is logged and does not change
-   * the verdict.
+   * Judges one share (see ShareValidator for the rules), records the verdict
+   * in the ShareStore (a ShareRecord with `id` "<instanceId>:<sequence>",
+   * `instance` and the version bits) and waits for it, then: feeds an
+   * accepted one to vardiff (a change is emitted at once as a `difficulty`
+   * event and applies to the next job) and counts it in the stats.
+   *
+   * A share is answered accepted only once its record is stored (issue 4):
+   * when `shareStore.record` rejects, an accepted verdict becomes
+   * 'not-recorded' ("the share could not be recorded (store unavailable);
+   * submit it again"), counted as that rejection, not credited, and the same
+   * share submitted again to this engine is not called a duplicate. A block
+   * is submitted to the node all the same. A rejected share whose record
+   * fails keeps its verdict; both failures are logged.
    *
    * @returns the verdict: before subscribe, after close or while the engine
    *   stops 'not-subscribed';
-   *   a worker not authorized here 'unauthorized'; else the validator's
+   *   a worker not authorized here 'unauthorized'; 'not-recorded' as above;
+   *   else the validator's
    * @throws whatever the plugin's buildHeader or hasher throws
    */
   submit(request: SubmitRequest): Promise<ShareVerdict> {
@@ -384,10 +424,12 @@ export class MinerSession {
 
   /**
    * Ends the session: stops its job subscription, completes events$, and
-   * keeps its extranonce1 reserved for the resume window (saved in the
-   * SessionStore; the allocator keeps it claimed until the window ends, so no
-   * other session gets it meanwhile). If the save fails the value is released
-   * at once. Idempotent.
+   * keeps its extranonce1 reserved for the resume window: saved in the
+   * SessionStore (extranonce1, workers, difficulty, the newest 8 jobs with
+   * their targets), and held by this engine's allocator until the window
+   * ends, so no other session gets it meanwhile. With ExtranonceLeases its
+   * cluster claim is dropped, so that the miner may resume on any instance.
+   * If the save fails the value is released at once. Idempotent.
    */
   async close(): Promise<void> {
     if (this.isClosed) return;
@@ -406,31 +448,18 @@ export class MinerSession {
 
   private async acquire(request: SubscribeRequest): Promise<SubscribeResult> {
     this.userAgent = request.userAgent;
-    const { allocator, holds, sessionStore } = this.services;
-    let resumed: { id: string; extranonce1: Buffer } | undefined;
-    const asked = request.sessionId;
-    if (typeof asked === 'string' && /^[0-9a-f]{16}$/i.test(asked)) {
-      const id = asked.toLowerCase();
-      try {
-        const record = await sessionStore.take(id);
-        if (record !== undefined) {
-          const extranonce1 = Buffer.from(record.extranonce1, 'hex');
-          // Held here since its session closed, or free (saved by another instance or before a restart).
-          if (holds.take(id, extranonce1) || allocator.claim(extranonce1)) resumed = { id, extranonce1 };
-        }
-      } catch (error) {
-        this.logger.error({ err: error, sessionId: id }, 'session store failed; starting a new session');
-      }
-    }
-    const extranonce1 = resumed?.extranonce1 ?? allocator.allocate();
+    const { extranonces } = this.services;
+    const resumed = await this.resumable(request.sessionId);
+    const extranonce1 = resumed?.extranonce1 ?? (await extranonces.allocate());
     const id = resumed?.id ?? newSessionId();
     if (this.isClosed) {
       // Closed while the store answered: nobody will use this value.
-      allocator.release(extranonce1);
+      extranonces.release(extranonce1);
       throw new LodeError('connection', 'session closed during subscribe');
     }
     this.extranonce1 = extranonce1;
     this.id = id;
+    if (resumed !== undefined) this.restore(resumed.record);
     this.logger.debug(
       { sessionId: id, extranonce1: extranonce1.toString('hex'), userAgent: this.userAgent, resumed: resumed !== undefined },
       resumed === undefined ? 'subscribed' : 'resumed',
@@ -439,20 +468,114 @@ export class MinerSession {
     return { extranonce1: Buffer.from(extranonce1), extranonce2Size: this.services.extranonce2Size, sessionId: id };
   }
 
+  /** the saved session `asked` names, with its extranonce1 taken back, or undefined */
+  private async resumable(
+    asked: string | undefined,
+  ): Promise<{ id: string; extranonce1: Buffer; record: SessionRecord } | undefined> {
+    if (typeof asked !== 'string' || !/^[0-9a-f]{16}$/i.test(asked)) return undefined;
+    const id = asked.toLowerCase();
+    let record: SessionRecord | undefined;
+    try {
+      record = await this.services.sessionStore.take(id);
+    } catch (error) {
+      this.logger.error({ err: error, sessionId: id }, 'session store failed; starting a new session');
+      return undefined;
+    }
+    if (record === undefined || typeof record.extranonce1 !== 'string' || !/^([0-9a-f]{2})+$/i.test(record.extranonce1)) {
+      return undefined;
+    }
+    const extranonce1 = Buffer.from(record.extranonce1, 'hex');
+    // Held here since its session closed, free here, or (leases) free in the cluster.
+    if (!(await this.services.extranonces.resume(id, extranonce1))) return undefined;
+    return { id, extranonce1, record };
+  }
+
+  /** Takes back what a resumed session saved; entries that do not parse are skipped (the store is outside data). */
+  private restore(record: SessionRecord): void {
+    const now = this.services.now();
+    for (const worker of Array.isArray(record.workers) ? record.workers : []) {
+      if (typeof worker !== 'string' || worker.length === 0 || worker.length > MAX_WORKER_NAME) continue;
+      if (this.workers.size >= MAX_WORKERS) break;
+      this.workers.add(worker);
+      if (this.minerInfo !== undefined) this.services.stats.setInfo(worker, this.minerInfo);
+    }
+    const saved = record.difficulty;
+    if (!this.suggested && typeof saved === 'number' && Number.isFinite(saved) && saved > 0) {
+      if (this.options.vardiff === undefined) {
+        this.changeDifficulty(Math.max(saved, this.minimum ?? 0));
+      } else {
+        // A new Vardiff is the one way to start it at a given difficulty (clamped to the port's range).
+        this.vardiff = new Vardiff(this.options.vardiff, saved, now);
+        if (this.minimum !== undefined) this.vardiff.setMinimum(this.minimum, now);
+        this.changeDifficulty(this.vardiff.difficulty);
+      }
+    }
+    for (const job of Array.isArray(record.jobs) ? record.jobs : []) {
+      if (typeof job !== 'object' || job === null || typeof job.jobId !== 'string') continue;
+      const known = this.services.jobs.get(job.jobId);
+      if (
+        known === undefined ||
+        typeof job.target !== 'string' ||
+        !/^[0-9a-f]{64}$/i.test(job.target) ||
+        typeof job.difficulty !== 'number' ||
+        !Number.isFinite(job.difficulty) ||
+        job.difficulty <= 0 ||
+        typeof job.extranonce1 !== 'string' ||
+        !/^([0-9a-f]{2})+$/i.test(job.extranonce1)
+      ) {
+        continue;
+      }
+      const target = BigInt(`0x${job.target}`);
+      if (target === 0n) continue;
+      this.ledger.record(job.jobId, { job: known.job, extranonce1: Buffer.from(job.extranonce1, 'hex') }, target, job.difficulty, now);
+      this.noteJob(job.jobId);
+    }
+  }
+
   private async release(id: string, extranonce1: Buffer): Promise<void> {
-    const { allocator, holds, sessionStore, resumeWindowMs } = this.services;
+    const { extranonces, sessionStore, resumeWindowMs } = this.services;
     if (resumeWindowMs <= 0) {
-      allocator.release(extranonce1);
+      extranonces.release(extranonce1);
       return;
     }
     const expiresAt = this.services.now() + resumeWindowMs;
-    holds.hold(id, extranonce1, expiresAt);
+    extranonces.hold(id, extranonce1, expiresAt);
     try {
-      await sessionStore.save(id, { extranonce1: extranonce1.toString('hex'), expiresAt });
+      await sessionStore.save(id, this.resumeRecord(extranonce1, expiresAt));
     } catch (error) {
       this.logger.error({ err: error, sessionId: id }, 'session store failed; extranonce1 released without resume');
-      holds.cancel(id);
+      extranonces.cancelHold(id);
     }
+  }
+
+  /** what this session leaves for resume (SessionRecord), its newest jobs last */
+  private resumeRecord(extranonce1: Buffer, expiresAt: number): SessionRecord {
+    const jobs: NonNullable<SessionRecord['jobs']> = [];
+    for (const jobId of this.recentJobs) {
+      const entry = this.ledger.lookup(jobId);
+      if (entry === undefined) continue;
+      jobs.push({
+        jobId,
+        target: targetToHex(entry.target),
+        difficulty: entry.difficulty,
+        extranonce1: entry.job.extranonce1.toString('hex'),
+      });
+    }
+    return {
+      extranonce1: extranonce1.toString('hex'),
+      expiresAt,
+      workers: [...this.workers],
+      difficulty: this.currentDifficulty,
+      jobs,
+    };
+  }
+
+  /** keeps `jobId` as the newest of the jobs saved for resume */
+  private noteJob(jobId: string): void {
+    const at = this.recentJobs.indexOf(jobId);
+    if (at >= 0) this.recentJobs.splice(at, 1);
+    this.recentJobs.push(jobId);
+    if (this.recentJobs.length > SAVED_JOBS) this.recentJobs.shift();
   }
 
   private maybeActivate(): void {
@@ -476,6 +599,7 @@ export class MinerSession {
       if (capped !== undefined) this.changeDifficulty(capped);
     }
     this.ledger.record(job.id, { job, extranonce1 }, this.currentTarget, this.currentDifficulty, this.services.now());
+    this.noteJob(job.id);
     // The first job a session gets replaces whatever work the miner had, and
     // so does the first one after an extranonce1 move.
     const first = this.jobsSent === 0;
@@ -497,8 +621,38 @@ export class MinerSession {
   private async judgeAndRecord(request: SubmitRequest): Promise<ShareVerdict> {
     const { services } = this;
     const now = services.now();
-    const judgement = this.judge(request);
-    const { verdict } = judgement;
+    const judgement = await this.judge(request);
+    let { verdict } = judgement;
+    const job = judgement.job ?? services.jobs.current;
+    const record: ShareRecord = {
+      id: `${services.instanceId}:${nextShareSequence()}`,
+      instance: services.instanceId,
+      coin: services.plugin.id,
+      worker: request.workerName,
+      jobId: request.jobId,
+      height: job?.height ?? 0,
+      difficulty: verdict.accepted ? verdict.difficulty : 0,
+      shareDifficulty: judgement.shareDifficulty ?? 0,
+      networkDifficulty: job === undefined ? 0 : services.jobs.networkDifficulty(job),
+      verdict: verdict.accepted ? 'accepted' : verdict.reason,
+      ...(verdict.accepted ? {} : { message: verdict.message }),
+      ...(judgement.blockHash === undefined ? {} : { blockHash: judgement.blockHash }),
+      remoteAddress: this.options.remoteAddress,
+      ...(request.versionBits === undefined ? {} : { versionBits: request.versionBits }),
+      time: now,
+    };
+    try {
+      await services.shareStore.record(record);
+    } catch (error) {
+      const fields = { err: error, worker: request.workerName, jobId: request.jobId, shareId: record.id };
+      if (verdict.accepted) {
+        this.logger.error(fields, "share store failed to record an accepted share; answered 'not-recorded'");
+        services.validator.allowResubmit(judgement);
+        verdict = NOT_RECORDED;
+      } else {
+        this.logger.error(fields, 'share store failed to record a rejected share');
+      }
+    }
     if (verdict.accepted && this.vardiff !== undefined && !this.isClosed) {
       const next = this.vardiff.recordShare(now, verdict.difficulty);
       if (next !== undefined) this.changeDifficulty(next);
@@ -512,29 +666,10 @@ export class MinerSession {
       verdict.accepted ? verdict.difficulty : 0,
       now,
     );
-    const job = judgement.job ?? services.jobs.current;
-    try {
-      await services.shareStore.record({
-        coin: services.plugin.id,
-        worker: request.workerName,
-        jobId: request.jobId,
-        height: job?.height ?? 0,
-        difficulty: verdict.accepted ? verdict.difficulty : 0,
-        shareDifficulty: judgement.shareDifficulty ?? 0,
-        networkDifficulty: job === undefined ? 0 : services.jobs.networkDifficulty(job),
-        verdict: verdict.accepted ? 'accepted' : verdict.reason,
-        ...(verdict.accepted ? {} : { message: verdict.message }),
-        ...(judgement.blockHash === undefined ? {} : { blockHash: judgement.blockHash }),
-        remoteAddress: this.options.remoteAddress,
-        time: now,
-      });
-    } catch (error) {
-      this.logger.error({ err: error, worker: request.workerName, jobId: request.jobId }, 'share store failed to record a share');
-    }
     return verdict;
   }
 
-  private judge(request: SubmitRequest): ShareJudgement {
+  private async judge(request: SubmitRequest): Promise<ShareJudgement> {
     if (this.isClosed || this.extranonce1 === undefined) {
       const message = this.isClosed ? 'the session is closed' : 'submit before subscribe';
       return { verdict: { accepted: false, reason: 'not-subscribed', message } };

@@ -1,4 +1,3 @@
-import type { ExtranonceAllocator } from '@lode/mining';
 import type { CoinPlugin } from '@lode/plugin-api';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { JobManager } from '../jobs/job-manager';
@@ -6,7 +5,7 @@ import type { ShareValidator } from '../shares/share-validator';
 import type { WorkerStats } from '../stats/worker-stats';
 import type { SessionStore } from '../stores/session-store';
 import type { ShareStore } from '../stores/share-store';
-import type { ResumeHolds } from './resume-holds';
+import type { ExtranonceSource } from './extranonce-source';
 import type { WorkerAuthorizer } from './worker-authorizer';
 
 /**
@@ -17,13 +16,15 @@ export interface SessionServices {
   plugin: CoinPlugin;
   jobs: JobManager;
   validator: ShareValidator;
-  allocator: ExtranonceAllocator;
-  holds: ResumeHolds;
+  /** extranonce1 values: allocation, resume holds, cluster claims (internal to the engine) */
+  extranonces: ExtranonceSource;
   sessionStore: SessionStore;
   shareStore: ShareStore;
   stats: WorkerStats;
   logger: LodeLogger;
   authorizeWorker: WorkerAuthorizer;
+  /** this pool instance's id, written into every ShareRecord (`instance`, and `id` = "<instanceId>:<sequence>") */
+  instanceId: string;
   /** extranonce2 size, bytes */
   extranonce2Size: number;
   /** jobs each session's ledger keeps */

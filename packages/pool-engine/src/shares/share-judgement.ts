@@ -12,4 +12,9 @@ export interface ShareJudgement {
   shareDifficulty?: number;
   /** display hex of the hash when the share is a block candidate */
   blockHash?: string;
+  /**
+   * the share's entry in the DuplicateIndex (the job's height and the key),
+   * when the share got that far; {@link ShareValidator.allowResubmit} takes it
+   */
+  duplicateKey?: { height: number; key: string };
 }

@@ -1,5 +1,13 @@
+import type { LodeLogger } from '@lode/stratum-core';
+import type { DuplicateIndex } from '../ports/duplicate-index';
+
 /** Options of {@link ShareValidator}. */
 export interface ShareValidatorOptions {
-  /** share keys kept per job for duplicate detection (default 65536); past it the oldest is forgotten */
-  duplicatesPerJob?: number;
+  /**
+   * where duplicates are detected, per coin and height (default: a new
+   * MemoryDuplicateIndex with its default bounds)
+   */
+  duplicateIndex?: DuplicateIndex;
+  /** logger (default silent): duplicate index failures, sweep failures */
+  logger?: LodeLogger;
 }

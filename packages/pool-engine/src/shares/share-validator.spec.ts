@@ -89,14 +89,27 @@ describe('ShareValidator', () => {
       expect(await submitNonce(session, job, 10, { ntime: job.ntimeMin + 1 })).toMatchObject({ accepted: true });
     });
 
-    it('tells duplicates apart per job', async () => {
+    it('keys duplicates by height, not job id: the same header fields on another job of the height are a duplicate', async () => {
       h.node.push(fakeTemplate(100, 'aa'));
       const { session, events } = await h.miner();
       const first = lastJob(events);
+      // a refresh of the same template: the same header under another job id
       h.node.push(fakeTemplate(100, 'aa'));
       const second = lastJob(events);
+      expect(second.id).not.toBe(first.id);
       expect(await submitNonce(session, first, 10)).toMatchObject({ accepted: true });
-      expect(await submitNonce(session, second, 10)).toMatchObject({ accepted: true });
+      expect(await submitNonce(session, second, 10)).toMatchObject({ accepted: false, reason: 'duplicate' });
+      h.node.push(fakeTemplate(101, 'bb'));
+      expect(await submitNonce(session, lastJob(events), 10)).toMatchObject({ accepted: true });
+    });
+
+    it('counts absent version bits as 0 (the same header)', async () => {
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, events } = await h.miner();
+      session.setVersionMask(0x1fffe000);
+      const job = lastJob(events);
+      expect(await submitNonce(session, job, 10)).toMatchObject({ accepted: true });
+      expect(await submitNonce(session, job, 10, { versionBits: 0 })).toMatchObject({ reason: 'duplicate' });
     });
   });
 
@@ -167,12 +180,14 @@ describe('ShareValidator', () => {
         reason: 'low-difficulty',
         message: expect.stringContaining('below the required 8'),
       });
-      expect(await submitNonce(session, newer, 8)).toMatchObject({
+      // its own extranonce2: one height, so the same fields would be a duplicate
+      const extranonce2 = Buffer.from('00000002', 'hex');
+      expect(await submitNonce(session, newer, 8, { extranonce2 })).toMatchObject({
         accepted: false,
         reason: 'low-difficulty',
         message: expect.stringContaining('below the required 32'),
       });
-      expect(await submitNonce(session, newer, 32)).toMatchObject({ accepted: true, difficulty: 32 });
+      expect(await submitNonce(session, newer, 32, { extranonce2 })).toMatchObject({ accepted: true, difficulty: 32 });
     });
 
     it('applies the easier current target to the older job and credits the applied difficulty (difficulty down)', async () => {
@@ -192,8 +207,9 @@ describe('ShareValidator', () => {
         difficulty: 8,
         shareDifficulty: 32,
       });
-      expect(await submitNonce(session, newer, 8)).toMatchObject({ accepted: true, difficulty: 8 });
-      expect(await submitNonce(session, newer, 7)).toMatchObject({
+      const extranonce2 = Buffer.from('00000003', 'hex');
+      expect(await submitNonce(session, newer, 8, { extranonce2 })).toMatchObject({ accepted: true, difficulty: 8 });
+      expect(await submitNonce(session, newer, 7, { extranonce2 })).toMatchObject({
         accepted: false,
         reason: 'low-difficulty',
         message: expect.stringContaining('below the required 8'),
@@ -293,10 +309,10 @@ describe('ShareValidator used directly', () => {
       const entry = ledger.record(job.id, job, targetFromDifficulty(1, FAKE_DIFF1), 1);
       const share = { jobId: job.id, extranonce1: Buffer.alloc(4), extranonce2: Buffer.alloc(4), ntime: job.ntimeMin, nonce: 5 };
       const check = { share, entry, current: { target: entry.target, difficulty: 1 }, worker: 'w' };
-      expect(validator.validate(check).verdict.accepted).toBe(true);
-      expect(validator.validate(check).verdict).toMatchObject({ reason: 'duplicate' });
+      expect((await validator.validate(check)).verdict.accepted).toBe(true);
+      expect((await validator.validate(check)).verdict).toMatchObject({ reason: 'duplicate' });
       node.push(fakeTemplate(1, 'aa'));
-      expect(validator.validate(check).verdict).toMatchObject({ reason: 'unknown-job' });
+      expect((await validator.validate(check)).verdict).toMatchObject({ reason: 'unknown-job' });
       validator.dispose();
       await jobs.stop();
       blocks.complete();

@@ -1,13 +1,21 @@
 import { difficultyFromTarget, hashToBigInt, resolveShareTarget } from '@lode/mining';
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import type { CoinPlugin, ShareSubmission } from '@lode/plugin-api';
+import { silentLogger } from '@lode/stratum-core';
+import type { LodeLogger } from '@lode/stratum-core';
 import type { Subscription } from 'rxjs';
 import type { JobManager } from '../jobs/job-manager';
+import type { DuplicateIndex } from '../ports/duplicate-index';
+import { MemoryDuplicateIndex } from '../ports/memory-duplicate-index';
 import type { BlockSubmitter } from './block-submitter';
-import { DuplicateRegistry } from './duplicate-registry';
 import type { ShareCheck } from './share-check';
 import type { ShareJudgement } from './share-judgement';
 import type { ShareValidatorOptions } from './share-validator-options';
+
+/** Shares whose record failed that may come again without being called duplicates (see allowResubmit). */
+const RESUBMIT_ALLOWANCE = 4096;
+/** While the duplicate index keeps failing, one log line per this many shares. */
+const FAILURE_LOG_EVERY = 1000;
 
 /**
  * The share path of DESIGN.md "One share through the pool", after the dialect
@@ -18,7 +26,13 @@ import type { ShareValidatorOptions } from './share-validator-options';
  * 2. job known but built on an older previous block -> 'stale' (a distinct
  *    reason and code, DESIGN.md "Rules learned from the field")
  * 3. `plugin.checkShare` (extranonce2 size, ntime window, version mask) -> its reason
- * 4. seen before on this job, version bits included -> 'duplicate'
+ * 4. `duplicateIndex.add(coin, job.height, key)` says seen -> 'duplicate'. The
+ *    key is what the miner chose: `en1|en2|ntime|nonce|versionBits`, hex,
+ *    version bits included (0 when not rolled) and the job id NOT included,
+ *    so the same header replayed on another job id or another instance is
+ *    caught. One call per share (one round trip for store-redis). When the
+ *    index fails, the share is judged without the check (a good share is
+ *    never lost to a store outage): counted in duplicateCheckFailures, logged.
  * 5. header = plugin.buildHeader, hash = plugin.hasher.hash(header): the one
  *    crossing into native code per share
  * 6. value = hashToBigInt(hash); the applied target is the easier of the
@@ -31,16 +45,25 @@ import type { ShareValidatorOptions } from './share-validator-options';
  *
  * A block candidate is always accepted, even when the network target is
  * easier than the share target (a devnet): a block is never thrown away.
+ *
+ * On every clean job (a new previous block) it calls
+ * `duplicateIndex.sweepBelow(coin, height - 2)`: shares of lower heights are
+ * stale anyway.
  */
 export class ShareValidator {
-  private readonly duplicates: DuplicateRegistry;
-  private readonly retired: Subscription;
+  private readonly duplicates: DuplicateIndex;
+  private readonly logger: LodeLogger;
+  private readonly sweeps: Subscription;
+  /** `${height}|${key}` of shares answered 'not-recorded', oldest first */
+  private readonly resubmits = new Set<string>();
+  private failures = 0;
+  private failuresInARow = 0;
 
   /**
-   * @param plugin the coin's plugin (checkShare, buildHeader, hasher, diff1Target, displayHash)
-   * @param jobs the JobManager whose history decides known/stale
+   * @param plugin the coin's plugin (id, checkShare, buildHeader, hasher, diff1Target, displayHash)
+   * @param jobs the JobManager whose history decides known/stale, and whose clean jobs trigger sweeps
    * @param blocks where block candidates go
-   * @param options duplicate-set bound
+   * @param options the duplicate index (default a new MemoryDuplicateIndex) and a logger
    */
   constructor(
     private readonly plugin: CoinPlugin,
@@ -48,9 +71,16 @@ export class ShareValidator {
     private readonly blocks: BlockSubmitter,
     options: ShareValidatorOptions = {},
   ) {
-    this.duplicates = new DuplicateRegistry(options.duplicatesPerJob ?? 65536);
-    // A job that left the history answers 'unknown-job' from now on: its keys are dead weight.
-    this.retired = jobs.retired$.subscribe((jobId) => this.duplicates.drop(jobId));
+    this.duplicates = options.duplicateIndex ?? new MemoryDuplicateIndex();
+    this.logger = (options.logger ?? silentLogger).child({ component: 'share-validator', coin: plugin.id });
+    this.sweeps = jobs.jobs$.subscribe(({ job, clean }) => {
+      if (clean) this.sweep(job.height - 2);
+    });
+  }
+
+  /** shares judged without the duplicate check because the DuplicateIndex failed, since construction */
+  get duplicateCheckFailures(): number {
+    return this.failures;
   }
 
   /**
@@ -60,7 +90,7 @@ export class ShareValidator {
    * @throws whatever the plugin's buildHeader or hasher throws (a plugin bug:
    *   checkShare is meant to refuse malformed shares first)
    */
-  validate(check: ShareCheck): ShareJudgement {
+  async validate(check: ShareCheck): Promise<ShareJudgement> {
     const { share, entry, current, worker } = check;
     const known = this.jobs.get(share.jobId);
     if (entry === undefined || known === undefined) {
@@ -84,11 +114,16 @@ export class ShareValidator {
     if (refused !== undefined) {
       return { job, networkDifficulty, verdict: reject(refused.reason, refused.message) };
     }
-    if (!this.duplicates.register(job.id, duplicateKey(share))) {
+    const duplicateKey = { height: job.height, key: shareKey(share) };
+    if (!(await this.isNew(duplicateKey))) {
       return {
         job,
         networkDifficulty,
-        verdict: reject('duplicate', `share on job ${job.id} with nonce ${hex32(share.nonce)} was already submitted`),
+        duplicateKey,
+        verdict: reject(
+          'duplicate',
+          `share on job ${job.id} with extranonce2 ${share.extranonce2.toString('hex')}, ntime ${hex32(share.ntime)} and nonce ${hex32(share.nonce)} was already submitted at height ${job.height}`,
+        ),
       };
     }
     const header = this.plugin.buildHeader(job, share);
@@ -103,6 +138,7 @@ export class ShareValidator {
         job,
         networkDifficulty,
         shareDifficulty: shareDiff,
+        duplicateKey,
         verdict: reject(
           'low-difficulty',
           `share difficulty ${formatDifficulty(shareDiff)} is below the required ${formatDifficulty(applied.difficulty)} (job ${job.id})`,
@@ -118,13 +154,66 @@ export class ShareValidator {
       block,
       hash: displayHash,
     };
-    return { job, networkDifficulty, shareDifficulty: shareDiff, verdict, ...(block ? { blockHash: displayHash } : {}) };
+    return {
+      job,
+      networkDifficulty,
+      shareDifficulty: shareDiff,
+      duplicateKey,
+      verdict,
+      ...(block ? { blockHash: displayHash } : {}),
+    };
   }
 
-  /** ends the subscription to the JobManager's retired jobs and forgets every key */
+  /**
+   * Lets the share of `judgement` come once more without being refused as
+   * 'duplicate' by this validator: the session calls it when the share was
+   * good but its record failed ('not-recorded', "submit it again"). Only this
+   * instance knows (a bounded set of the last 4096 such shares); the index
+   * itself keeps the key.
+   */
+  allowResubmit(judgement: ShareJudgement): void {
+    const { duplicateKey } = judgement;
+    if (duplicateKey === undefined) return;
+    const id = `${duplicateKey.height}|${duplicateKey.key}`;
+    this.resubmits.delete(id);
+    this.resubmits.add(id);
+    if (this.resubmits.size > RESUBMIT_ALLOWANCE) this.resubmits.delete(this.resubmits.values().next().value as string);
+  }
+
+  /** ends the subscription to the JobManager's clean jobs (no more sweeps) */
   dispose(): void {
-    this.retired.unsubscribe();
-    this.duplicates.clear();
+    this.sweeps.unsubscribe();
+    this.resubmits.clear();
+  }
+
+  private async isNew({ height, key }: { height: number; key: string }): Promise<boolean> {
+    let added: boolean;
+    try {
+      added = await this.duplicates.add(this.plugin.id, height, key);
+    } catch (error) {
+      this.failures++;
+      this.failuresInARow++;
+      if (this.failuresInARow === 1 || this.failuresInARow % FAILURE_LOG_EVERY === 0) {
+        this.logger.warn(
+          { err: error, failures: this.failures, inARow: this.failuresInARow },
+          'duplicate index failed: shares are judged without the duplicate check until it answers again',
+        );
+      }
+      return true;
+    }
+    if (this.failuresInARow > 0) {
+      this.logger.info({ unchecked: this.failuresInARow }, 'duplicate index answers again');
+      this.failuresInARow = 0;
+    }
+    if (added) return true;
+    // A share answered 'not-recorded' may come once more (its key is already in the index).
+    return this.resubmits.delete(`${height}|${key}`);
+  }
+
+  private sweep(below: number): void {
+    this.duplicates.sweepBelow(this.plugin.id, below).catch((error: unknown) => {
+      this.logger.warn({ err: error, below }, `duplicate index failed to sweep heights below ${below}`);
+    });
   }
 }
 
@@ -132,9 +221,9 @@ function reject(reason: ShareRejectReason, message: string): ShareVerdict {
   return { accepted: false, reason, message };
 }
 
-function duplicateKey(share: ShareSubmission): string {
-  const versionBits = share.versionBits === undefined ? '-' : hex32(share.versionBits);
-  return `${share.extranonce1.toString('hex')}|${share.extranonce2.toString('hex')}|${hex32(share.ntime)}|${hex32(share.nonce)}|${versionBits}`;
+/** en1|en2|ntime|nonce|versionBits, hex; absent version bits are 0 (the same header as rolling none) */
+function shareKey(share: ShareSubmission): string {
+  return `${share.extranonce1.toString('hex')}|${share.extranonce2.toString('hex')}|${hex32(share.ntime)}|${hex32(share.nonce)}|${hex32(share.versionBits ?? 0)}`;
 }
 
 function hex32(value: number): string {

@@ -4,6 +4,8 @@ import type { ShareRecord } from './share-record';
 
 function share(n: number): ShareRecord {
   return {
+    id: `i1:${n}`,
+    instance: 'i1',
     coin: 'fake',
     worker: 'w',
     jobId: n.toString(16),

@@ -12,7 +12,7 @@ import type { ShareRejectReason } from '@lode/mining';
  * hashing).
  */
 export interface ShareRecord {
-  /** unique id of this record across the cluster ("<instance>:<sequence>"), so a replay can never store it twice */
+  /** unique id of this record across the cluster and across restarts ("<instance>:<run>:<sequence>"), so a replay can never store it twice */
   id: string;
   /** the pool instance that judged the share */
   instance: string;

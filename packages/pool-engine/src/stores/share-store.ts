@@ -5,9 +5,12 @@ import type { ShareRecord } from './share-record';
  * scale"). The in-memory default is {@link MemoryShareStore}; store-redis
  * provides a Redis one. Bound under {@link SHARE_STORE}.
  *
- * `record` is awaited on the share path after the verdict is known; an
- * implementation that fails rejects with LodeError('store'), which the
- * engine logs without changing the miner's verdict.
+ * `record` is awaited on the share path after the verdict is known, and the
+ * miner is answered only once it resolves: a share is answered accepted only
+ * after its record is stored (issue 4; store-redis resolves once the record
+ * is in Redis or in its local spool). An implementation that fails rejects
+ * with LodeError('store'); the engine logs it and answers an accepted share
+ * 'not-recorded' instead (a rejected one keeps its verdict).
  */
 export interface ShareStore {
   /** persists one share record */

@@ -2,6 +2,7 @@ import type { ShareVerdict } from '@lode/mining';
 import type { CoinJob } from '@lode/plugin-api';
 import type { LodeLogger } from '@lode/stratum-core';
 import { PoolEngine } from '../pool-engine';
+import type { PoolEngineConfig } from '../pool-engine-config';
 import type { PoolEngineOptions } from '../pool-engine-options';
 import type { CreateSessionOptions } from '../sessions/create-session-options';
 import type { MinerSession } from '../sessions/miner-session';
@@ -10,6 +11,13 @@ import { MemorySessionStore } from '../stores/memory-session-store';
 import { MemoryShareStore } from '../stores/memory-share-store';
 import type { ShareStore } from '../stores/share-store';
 import { FakeCoinPlugin, FakeNode, flush } from './fake-coin';
+
+/** Ports a test may share between two harnesses ("two instances in one process"). */
+export type HarnessPorts = Pick<PoolEngineConfig, 'instanceId' | 'duplicateIndex' | 'extranonceLeases'> & {
+  sessionStore?: MemorySessionStore;
+  /** the clock, shared by instances of one test (default: this harness's `now`) */
+  clock?: () => number;
+};
 
 /** Test scaffolding: an engine on the fake coin with a settable clock. */
 export class EngineHarness {
@@ -22,16 +30,20 @@ export class EngineHarness {
 
   readonly logs: { level: string; msg: string; obj: object }[] = [];
 
-  constructor(options: PoolEngineOptions = {}, shareStore?: ShareStore) {
-    this.sessions = new MemorySessionStore({ now: () => this.now });
+  constructor(options: PoolEngineOptions = {}, shareStore?: ShareStore, ports: HarnessPorts = {}) {
+    const clock = ports.clock ?? ((): number => this.now);
+    this.sessions = ports.sessionStore ?? new MemorySessionStore({ now: clock });
     this.engine = new PoolEngine({
       plugin: this.plugin,
       node: this.node,
       coinConfig: {},
       shareStore: shareStore ?? this.shares,
       sessionStore: this.sessions,
+      ...(ports.instanceId === undefined ? {} : { instanceId: ports.instanceId }),
+      ...(ports.duplicateIndex === undefined ? {} : { duplicateIndex: ports.duplicateIndex }),
+      ...(ports.extranonceLeases === undefined ? {} : { extranonceLeases: ports.extranonceLeases }),
       options: { maintenanceIntervalMs: 3_600_000, ...options },
-      clock: () => this.now,
+      clock,
       logger: recordingLogger(this.logs),
     });
   }
