@@ -94,5 +94,37 @@ export const poolConfigSchema = {
       },
     },
     shutdownGraceSeconds: { type: 'number', minimum: 0, default: 10 },
+    instanceId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    redis: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: { type: 'string', pattern: '^rediss?://' },
+        prefix: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,32}$', default: 'lode' },
+        spoolDir: { type: 'string', default: '.lode/spool' },
+        leaseSeconds: { type: 'number', minimum: 1, maximum: 300, default: 5 },
+        extranoncePrefixBytes: { type: 'integer', minimum: 1, maximum: 3, default: 1 },
+        accounting: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            scheme: { enum: ['pplns', 'prop', 'solo'], default: 'pplns' },
+            pplnsWindowDifficulty: { type: 'number', exclusiveMinimum: 0, default: 1000 },
+          },
+        },
+      },
+    },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port'],
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
   },
 } as const;

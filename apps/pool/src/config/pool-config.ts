@@ -28,6 +28,15 @@ export interface PoolConfig {
     jobHistory: number;
   };
   ports: PortConfig[];
+  /**
+   * Shared state on Redis (issue 4). Absent: everything stays in memory and
+   * this instance is a pool of its own.
+   */
+  redis?: RedisConfig;
+  /** this instance's id in a cluster (share records, leases); default "<hostname>-<pid>" */
+  instanceId?: string;
+  /** the read API (JSON over HTTP); absent = off */
+  api?: { host: string; port: number };
   /** seconds to wait for in-flight shares at shutdown */
   shutdownGraceSeconds: number;
 }
@@ -61,4 +70,25 @@ export interface PortConfig {
   maxLineBytes: number;
   /** seconds without a line before the session is closed; 0 = never */
   idleTimeoutSeconds: number;
+}
+
+/** Redis settings: every engine port lives there when `url` is set. */
+export interface RedisConfig {
+  /** redis://host:port[/db] */
+  url: string;
+  /** key prefix, so several pools can share one Redis */
+  prefix: string;
+  /** directory of the local spool where share records wait while Redis is unreachable */
+  spoolDir: string;
+  /** the job bus lease: the holder polls the node; another instance takes over this many seconds after it dies */
+  leaseSeconds: number;
+  /** extranonce1 bytes that name the instance (1 byte: 256 instances) */
+  extranoncePrefixBytes: number;
+  /** the share accountant (hashrate, rounds, blocks, reward splits) run by this instance */
+  accounting: {
+    enabled: boolean;
+    scheme: 'pplns' | 'prop' | 'solo';
+    /** PPLNS window N, in difficulty units */
+    pplnsWindowDifficulty: number;
+  };
 }
