@@ -15,3 +15,9 @@ export { toNotifyParams } from './ports/to-notify-params';
 
 /* Logging */
 export { createLogger, formatPretty } from './logging/create-logger';
+
+/* Read API */
+export { startReadApi } from './api/start-read-api';
+export type { RunningReadApi } from './api/start-read-api';
+export type { ReadApiOptions } from './api/read-api-options';
+export type { AccountingReader, EngineStatsReader } from './api/read-api-sources';

@@ -60,3 +60,10 @@ export type { WorkerStatsOptions } from './stats/worker-stats-options';
 export type { StatsSnapshot } from './stats/stats-snapshot';
 export type { WorkerStatsEntry } from './stats/worker-stats-entry';
 export type { PoolStatsTotals } from './stats/pool-stats-totals';
+
+/* Rewards */
+export { propSplit } from './rewards/prop-split';
+export { pplnsSplit } from './rewards/pplns-split';
+export { soloSplit } from './rewards/solo-split';
+export type { RewardShare } from './rewards/reward-share';
+export type { RewardSplit } from './rewards/reward-split';
