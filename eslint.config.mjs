@@ -30,7 +30,7 @@ export default [
             },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:core', 'type:mining', 'type:dialect', 'type:plugin-api', 'type:coin-plugin'],
+              onlyDependOnLibsWithTags: ['type:core', 'type:mining', 'type:dialect', 'type:plugin-api', 'type:coin-plugin', 'type:engine', 'type:store'],
             },
           ],
         },

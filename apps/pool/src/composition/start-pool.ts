@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { Container } from 'inversify';
 import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
@@ -7,6 +8,8 @@ import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig } from '../config/pool-config';
 import { BitcoinPort, type ExtranonceMoveReport } from '../ports/bitcoin-port';
+import { startReadApi, type RunningReadApi } from '../api/start-read-api';
+import { startRedisState, type RedisState } from './redis-state';
 import { POOL_CONFIG } from './tokens';
 
 /** A running pool: its bound addresses and how to stop it. */
@@ -39,23 +42,34 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     logger.info({ plugin: p.packageName, version: p.version, coins: p.manifest.coins }, 'coin plugin loaded');
   }
 
+  const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  let redis: RedisState | undefined;
+  if (config.redis) {
+    redis = await startRedisState(config, config.redis, instanceId, logger);
+    logger.info({ instanceId, prefix: config.redis.prefix, spoolDir: config.redis.spoolDir, accounting: config.redis.accounting.enabled }, 'shared state on redis');
+  }
+
   const engines = new Map<string, PoolEngine>();
   for (const coinId of new Set(config.ports.map((p) => p.coin))) {
     const plugin = selectCoin(coins, coinId);
     const section = validateCoinSection(coinId, plugin.configSchema, config.coins[coinId] ?? {});
     const coinLog = logger.child({ coin: coinId });
+    const createNode = () => plugin.createNode(section, coinLog);
     const engine = new PoolEngine({
       plugin,
-      node: plugin.createNode(section, coinLog),
+      node: redis ? redis.wrapNode(coinId, createNode(), createNode) : createNode(),
       coinConfig: section,
-      shareStore: container.get(SHARE_STORE),
-      sessionStore: container.get(SESSION_STORE),
+      shareStore: redis?.shareStore ?? container.get(SHARE_STORE),
+      sessionStore: redis?.sessionStore ?? container.get(SESSION_STORE),
+      ...(redis ? { duplicateIndex: redis.duplicateIndex, extranonceLeases: redis.extranonceLeases } : {}),
+      instanceId,
       logger: coinLog,
       options: {
         extranonce1Size: config.engine.extranonce1Size,
         extranonce2Size: config.engine.extranonce2Size,
         refreshIntervalMs: config.engine.jobRefreshSeconds * 1000,
         historySize: config.engine.jobHistory,
+        ...(config.redis ? { extranoncePrefixBytes: config.redis.extranoncePrefixBytes } : {}),
       },
     });
     coinLog.info({ hasher: plugin.hasher.implementation }, 'waiting for the first template from the node');
@@ -87,6 +101,12 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     );
   }
 
+  let api: RunningReadApi | undefined;
+  if (config.api) {
+    api = await startReadApi({ host: config.api.host, port: config.api.port, accountant: redis?.accountant, engines }, logger.child({ component: 'api' }));
+    logger.info({ url: api.url }, 'read API listening');
+  }
+
   const statsTimer =
     config.log.statsIntervalSeconds > 0
       ? setInterval(() => logStats(logger, engines, ports), config.log.statsIntervalSeconds * 1000).unref()
@@ -114,6 +134,8 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref());
         await Promise.race([Promise.all([...engines.values()].map((e) => e.stop())), grace]);
         for (const p of ports) p.closeAll(reason);
+        await api?.close();
+        await redis?.stop();
         logger.info({}, 'pool stopped');
       })();
       return stopping;

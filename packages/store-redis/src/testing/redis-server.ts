@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
 async function waitForPing(port: number): Promise<void> {
   const deadline = Date.now() + 10000;
   for (;;) {
-    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, disconnectTimeout: 50 });
     try {
       await probe.connect();
       if ((await probe.ping()) === 'PONG') return;
