@@ -36,7 +36,9 @@ describe('two pool instances on one Redis', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lode-e2e-cluster-'));
     redis = await startRedis();
-    devnet = spawnLogged('devnet', entryPoints.devnet, ['--host', '127.0.0.1', '--port', '0', '--rpcuser', 'lode', '--rpcpassword', 'lode']);
+    // A hard target (about 2^36 hashes a block): no block lands during these tests, so a job
+    // cannot turn stale between a share and its replay on the other instance.
+    devnet = spawnLogged('devnet', entryPoints.devnet, ['--host', '127.0.0.1', '--port', '0', '--rpcuser', 'lode', '--rpcpassword', 'lode', '--nbits', '1c100000']);
     const listening = await devnet.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 30000);
     const rpcPort = Number(/127\.0\.0\.1:(\d+)/.exec(listening)?.[1]);
     for (const name of ['a', 'b']) {

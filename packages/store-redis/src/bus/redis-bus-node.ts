@@ -30,6 +30,8 @@ export interface RedisBusNodeSettings {
 const BLOCK_MS = 10_000;
 /** entries taken per XREAD */
 const READ_COUNT = 100;
+/** what a read raced against closeReader() gives when the reader was closed first */
+const CLOSED = Symbol('closed');
 
 /** One term as publisher: the node whose templates go on the bus while the lease is ours. */
 interface Term {
@@ -159,7 +161,8 @@ export class RedisBusNode implements CoinNode {
     if (term !== undefined) await this.stepDown(term, true);
     this.closeReader();
     await this.reading;
-    await this.releasing;
+    // After leaseMs the lease has expired anyway: a Redis that does not answer must not hold stop() up.
+    await withTimeout(this.releasing, this.settings.leaseMs, 'lease release').catch(() => undefined);
     await this.transition;
     this.subject.complete();
     this.settings.onStopped();
@@ -207,7 +210,12 @@ export class RedisBusNode implements CoinNode {
     let ours: boolean;
     let vanished = false;
     try {
-      const result = await this.leases.take(this.settings.keys.lease, this.settings.instanceId, this.settings.leaseMs);
+      // A call queued while ioredis reconnects may wait for ever; the role cannot.
+      const result = await withTimeout(
+        this.leases.take(this.settings.keys.lease, this.settings.instanceId, this.settings.leaseMs),
+        this.tickMs,
+        'lease call',
+      );
       ours = result !== 'held';
       // Taken anew while holding: the key had gone (Redis restarted, or was
       // unreachable past the lease), and the stream may have gone with it.
@@ -406,16 +414,12 @@ export class RedisBusNode implements CoinNode {
     let failures = 0;
     while (this.state === 'running' && this.reader === reader) {
       try {
-        const reply = await reader.call(
-          'XREAD',
-          'COUNT',
-          READ_COUNT,
-          'BLOCK',
-          BLOCK_MS,
-          'STREAMS',
-          this.settings.keys.stream,
-          this.lastId,
+        // Raced with closeReader(): disconnect() of a connection that is
+        // reconnecting leaves its queued commands unsettled.
+        const reply = await this.orClosed(
+          reader.call('XREAD', 'COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.settings.keys.stream, this.lastId),
         );
+        if (reply === CLOSED) return;
         if (failures > 0) this.logger.info({}, 'bus reads succeed again');
         failures = 0;
         for (const [id, fields] of xreadEntries(reply)) this.deliver(id, fields);
@@ -455,6 +459,23 @@ export class RedisBusNode implements CoinNode {
     this.wakers.clear();
   }
 
+  private orClosed<T>(promise: Promise<T>): Promise<T | typeof CLOSED> {
+    return new Promise((resolve, reject) => {
+      const wake = (): void => resolve(CLOSED);
+      this.wakers.add(wake);
+      promise.then(
+        (value) => {
+          this.wakers.delete(wake);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.wakers.delete(wake);
+          reject(error);
+        },
+      );
+    });
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
@@ -466,6 +487,23 @@ export class RedisBusNode implements CoinNode {
       this.wakers.add(done);
     });
   }
+}
+
+/** `promise`, or a rejection naming `what` after `ms`; a late rejection of `promise` is dropped. */
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} got no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function messageOf(error: unknown): string {

@@ -183,6 +183,21 @@ describe('RedisTemplateBus', () => {
     });
   });
 
+  describe('when stopped while Redis is down', () => {
+    it('still stops, the node included', async () => {
+      chain.push(template(100, PREV_A));
+      const a = instance('a');
+      const b = instance('b');
+      await a.node.start();
+      await b.node.start();
+      await redis.kill();
+      await until(() => holders(a, b).length === 0 || a.got.length > 0);
+      await Promise.all([a.node.stop(), b.node.stop()]);
+      expect(a.fake.stops + b.fake.stops).toBe(1);
+      expect(a.fake.running || b.fake.running).toBe(false);
+    });
+  });
+
   describe('when an instance starts after templates were published', () => {
     it('emits the current template at once, as clean', async () => {
       const a = instance('a');

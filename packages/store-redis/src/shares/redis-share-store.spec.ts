@@ -244,7 +244,10 @@ describe('RedisShareStore', () => {
       const second = store();
       await second.start();
       expect(await streamIds(client())).toEqual(range(0, 40).map((i) => `inst-a:${i}`));
-      expect(second.counters).toMatchObject({ replayed: 40, alreadyStored: 15, spoolDepth: 0 });
+      expect(second.counters).toMatchObject({ replayed: 40, spoolDepth: 0 });
+      // at least the 15 the dead replay stored; more when the stopped store's client
+      // reconnected to the restarted Redis first (timing), never a second copy in the stream
+      expect(second.counters.alreadyStored).toBeGreaterThanOrEqual(15);
     });
 
     async function replayThroughACrash(s: RedisShareStore, n: number): Promise<string[]> {
