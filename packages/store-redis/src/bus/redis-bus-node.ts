@@ -136,6 +136,8 @@ export class RedisBusNode implements CoinNode {
     this.reading = this.readLoop(this.reader);
 
     await this.tick();
+    // Renewals run while the node starts: a slow start must not let the lease lapse.
+    this.scheduleTick();
     const term = this.term;
     if (term !== undefined) {
       await this.transition;
@@ -144,7 +146,6 @@ export class RedisBusNode implements CoinNode {
         throw term.failure;
       }
     }
-    this.scheduleTick();
   }
 
   /**

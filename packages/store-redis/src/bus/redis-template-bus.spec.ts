@@ -21,6 +21,8 @@ class FakeNode implements CoinNode {
   stops = 0;
   running = false;
   failStart = false;
+  /** resolves start() only when this settles (a node that takes long to start) */
+  startGate?: Promise<void>;
   readonly submitted: string[] = [];
   constructor(private readonly chain: FakeChain) {
     chain.nodes.push(this);
@@ -30,6 +32,7 @@ class FakeNode implements CoinNode {
   }
   async start(): Promise<void> {
     this.starts++;
+    if (this.startGate !== undefined) await this.startGate;
     if (this.failStart) throw new Error('node unreachable');
     this.running = true;
     if (this.chain.current !== undefined) this.templates$.next(this.chain.current);
@@ -191,7 +194,8 @@ describe('RedisTemplateBus', () => {
       await a.node.start();
       await b.node.start();
       await redis.kill();
-      await until(() => holders(a, b).length === 0 || a.got.length > 0);
+      // let both readers fall into reconnecting, where disconnect() settles nothing queued
+      await new Promise((r) => setTimeout(r, 200));
       await Promise.all([a.node.stop(), b.node.stop()]);
       expect(a.fake.stops + b.fake.stops).toBe(1);
       expect(a.fake.running || b.fake.running).toBe(false);
@@ -309,6 +313,26 @@ describe('RedisTemplateBus', () => {
       await expect(a.node.start()).rejects.toThrow('node unreachable');
       expect(await redis.client().exists('lode:{btc}:bus:lease')).toBe(0);
       expect(fake.stops).toBe(1);
+    });
+  });
+
+  describe('when the node takes longer than leaseMs to start', () => {
+    it('keeps the lease meanwhile', async () => {
+      chain.push(template(100, PREV_A));
+      let open = (): void => undefined;
+      const slow = new FakeNode(chain);
+      slow.startGate = new Promise((r) => (open = r));
+      const a = instance('a', { leaseMs: 300 }, slow);
+      const starting = a.node.start();
+      await until(() => slow.starts === 1);
+      const b = instance('b', { leaseMs: 300 });
+      await b.node.start();
+      // several lease periods pass while a's node is still starting
+      await new Promise((r) => setTimeout(r, 1200));
+      open();
+      await starting;
+      expect(b.fake.starts).toBe(0);
+      expect(a.node.holding).toBe(true);
     });
   });
 

@@ -28,7 +28,8 @@ const MAX_TRIED = 65536;
 /**
  * The shared {@link ExtranonceLeases}: extranonce1 prefixes unique across
  * every pool instance on one Redis (DESIGN.md "State and scale"; field-notes
- * §6 on public-pool's random 32-bit extranonce1 collisions).
+ * §1.1: Miningcore puts its cluster instance id into extranonce1; §1.3:
+ * public-pool's 4 random bytes collide at scale; §6 "ioredis").
  *
  * A prefix is the key `lode:{en1}:prefix:<hex>` set with NX and a PX expiry
  * of `leaseMs`; the value is the instance id. A timer (unref'd) renews it

@@ -70,10 +70,10 @@ describe('RedisSessionStore', () => {
     it('sets the key to expire at expiresAt and then returns nothing', async () => {
       const client = redis.client();
       const store = new RedisSessionStore({ redis: client });
-      await store.save('ab', { extranonce1: '01', expiresAt: Date.now() + 200 });
+      await store.save('ab', { extranonce1: '01', expiresAt: Date.now() + 1000 });
       const pttl = await client.pttl('lode:{sessions}:ab');
       expect(pttl).toBeGreaterThan(0);
-      expect(pttl).toBeLessThanOrEqual(200);
+      expect(pttl).toBeLessThanOrEqual(1000);
       await until(async () => (await client.exists('lode:{sessions}:ab')) === 0);
       expect(await store.take('ab')).toBeUndefined();
     });

@@ -29,6 +29,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly keys: RedisKeys;
   private readonly now: () => number;
 
+  /** @param options the connection, key layout and clock; nothing is sent until the first call */
   constructor(options: RedisSessionStoreOptions) {
     this.redis = options.redis;
     this.keys = options.keys ?? new RedisKeys();
