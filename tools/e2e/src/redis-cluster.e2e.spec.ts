@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LineClient } from './support/line-client';
 import { entryPoints } from './support/paths';
 import { listeningPorts, writePoolConfig } from './support/pool-config';
-import { startRedis, type RedisProcess } from './support/redis-process';
+import { startTestRedis, type TestRedis } from '@lode/store-redis/testing';
 import { spawnLogged, type LoggedProcess } from './support/spawn-logged';
 import { findShare, type NotifyWire } from './support/stratum-v1-share';
 
@@ -26,7 +26,7 @@ async function handshake(c: LineClient, worker: string, sessionId?: string) {
 
 describe('two pool instances on one Redis', () => {
   let dir: string;
-  let redis: RedisProcess;
+  let redis: TestRedis;
   let devnet: LoggedProcess;
   const pools: Record<string, LoggedProcess> = {};
   const ports: Record<string, Record<string, number>> = {};
@@ -35,7 +35,7 @@ describe('two pool instances on one Redis', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lode-e2e-cluster-'));
-    redis = await startRedis();
+    redis = await startTestRedis();
     // A hard target (about 2^36 hashes a block): no block lands during these tests, so a job
     // cannot turn stale between a share and its replay on the other instance.
     devnet = spawnLogged('devnet', entryPoints.devnet, ['--host', '127.0.0.1', '--port', '0', '--rpcuser', 'lode', '--rpcpassword', 'lode', '--nbits', '1c100000']);

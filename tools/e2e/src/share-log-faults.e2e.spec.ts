@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryPoints } from './support/paths';
 import { listeningPorts, writePoolConfig } from './support/pool-config';
-import { freePort, startRedis, type RedisProcess } from './support/redis-process';
+import { freePort, startTestRedis, type TestRedis } from '@lode/store-redis/testing';
 import { spawnLogged, type LoggedProcess } from './support/spawn-logged';
 
 const PREFIX = 'e2efault';
@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the share log loses nothing (Redis outage, pool SIGKILL)', () => {
   let dir: string;
-  let redis: RedisProcess;
+  let redis: TestRedis;
   let devnet: LoggedProcess;
   let pool: LoggedProcess | undefined;
   const miners: LoggedProcess[] = [];
@@ -19,7 +19,7 @@ describe('the share log loses nothing (Redis outage, pool SIGKILL)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lode-e2e-fault-'));
-    redis = await startRedis(true);
+    redis = await startTestRedis(true);
     devnet = spawnLogged('devnet', entryPoints.devnet, ['--host', '127.0.0.1', '--port', '0', '--rpcuser', 'lode', '--rpcpassword', 'lode']);
     const listening = await devnet.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 30000);
     const rpcPort = Number(/127\.0\.0\.1:(\d+)/.exec(listening)?.[1]);

@@ -11,15 +11,16 @@ export interface TestRedis {
   readonly url: string;
   /** a fresh client (closed by stop()) */
   client(): Redis;
-  /** stops the server (SIGTERM; data is not persisted), for fault tests */
+  /** stops the server for fault tests: SIGKILL, or SIGTERM (a clean shutdown) when persistent */
   kill(): Promise<void>;
-  /** starts it again on the same port (empty: nothing was persisted) */
+  /** starts it again on the same port (empty unless persistent) */
   restart(): Promise<void>;
   /** stops the server and closes every client made by client() */
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -47,17 +48,22 @@ async function waitForPing(port: number): Promise<void> {
 }
 
 /**
- * Starts `redis-server` on a free loopback port with persistence off.
+ * Starts `redis-server` on a free loopback port. Used by this package's tests
+ * and by the end-to-end tests (`@lode/store-redis/testing`).
  *
+ * @param persistent keep data across kill()/restart(): append-only file with
+ *   fsync on every write, and kill() is a clean SIGTERM shutdown (an operator
+ *   stopping Redis); otherwise persistence is off and kill() is SIGKILL
  * @throws when redis-server is not installed (`apt-get install redis-server`)
  */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(persistent = false): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lode-redis-'));
   const clients: Redis[] = [];
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], {
+    const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    proc = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', ...persistence, '--dir', dir], {
       stdio: 'ignore',
     });
     proc.once('error', (e) => {
@@ -71,7 +77,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     if (p === undefined || p.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
-      p.kill('SIGKILL');
+      p.kill(persistent ? 'SIGTERM' : 'SIGKILL');
     });
   };
   await launch();
