@@ -76,8 +76,30 @@ export interface StratumV1Work {
   ntime: number;
 }
 
-/** The work a job carries, per dialect. Later dialects add members here. */
-export type DialectWork = StratumV1Work;
+/**
+ * Ethash-family work (EthereumStratum/2.0.0 `mining.set` + `mining.notify`,
+ * specs/003_fafafa51dc5fa36a.txt; facts/ethash.md §1.3, §2).
+ */
+export interface EthashWork {
+  dialect: 'ethstratum';
+  /** the 32-byte seal hash from the node's eth_getWork[0], 64 lower-case hex, no 0x */
+  headerHash: string;
+  /** the epoch's seed hash, 64 lower-case hex, no 0x (keccak256 applied seedEpoch times to 32 zero bytes) */
+  seedHash: string;
+  /**
+   * the epoch number that sizes the cache and dataset: block / 30000 for
+   * ethash, block / 60000 from the ECIP-1099 fork block on for etchash
+   * (this is what `mining.set` sends as `epoch`)
+   */
+  epoch: number;
+  /** the number of keccak256 iterations that give seedHash (= epoch for ethash, 2 * epoch for etchash) */
+  seedEpoch: number;
+  /** "ethash" or "etchash" (`mining.set` `algo`) */
+  algo: 'ethash' | 'etchash';
+}
+
+/** The work a job carries, per dialect (narrow on `work.dialect`). */
+export type DialectWork = StratumV1Work | EthashWork;
 
 /**
  * One job built from a template. Shared by every session; each session's
@@ -101,6 +123,11 @@ export interface CoinJob {
 /**
  * A share as the dialect decoded it, in numbers and bytes.
  * `versionBits` is present only when the miner rolled the version (BIP 310).
+ *
+ * Ethash family: the 8-byte nonce is `extranonce1 ‖ extranonce2` read
+ * big-endian (the session's `mining.set` extranonce, then the miner's nonce
+ * suffix from `mining.submit`); `ntime` and `nonce` are 0 (the header has no
+ * such fields).
  */
 export interface ShareSubmission {
   jobId: string;
@@ -121,6 +148,17 @@ export interface CoinShareRejection {
   reason: 'bad-extranonce2' | 'bad-ntime' | 'bad-version';
   /** names the value and the rule: "ntime 5f000000 is before the job's 5f5e1000" */
   message: string;
+}
+
+/**
+ * A proof of work computed by {@link CoinPlugin.hashShare}: the hash in the
+ * byte order {@link CoinPlugin.hashValue} reads, and the extra proof a block
+ * needs besides the header (ethash: the 32-byte mix digest), when any.
+ */
+export interface PowResult {
+  hash: Buffer;
+  /** coin-specific proof that goes into the block (ethash: mix digest, 32 bytes) */
+  seal?: Buffer;
 }
 
 /** The node's answer to a submitted block. */
@@ -211,8 +249,13 @@ export interface CoinPlugin {
   checkShare(job: CoinJob, share: ShareSubmission): CoinShareRejection | undefined;
   /** the header a share describes, ready for hasher.hash */
   buildHeader(job: CoinJob, share: ShareSubmission): Buffer;
-  /** the full block for submission, hex, given the share's header */
-  buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer): string;
+  /**
+   * the full block for submission, given the share's header, as the coin's
+   * CoinNode.submitBlock takes it (bitcoin: the block hex; ethash: the
+   * eth_submitWork parameters as a JSON array string). `seal` is what
+   * hashShare returned with the hash, when it did.
+   */
+  buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer, seal?: Buffer): string;
   /** a header's hash as the explorers print it (display hex) */
   displayHash(hash: Buffer): string;
 
@@ -241,4 +284,102 @@ export interface CoinPlugin {
    *   facts/field-notes.md §3(b), §3(c)
    */
   versionRollingMask?(config: Record<string, unknown>): number;
+
+  /**
+   * An asynchronous proof of work for one share, used by the pool engine
+   * instead of `hasher.hash(header)` when present: for PoWs that need a
+   * per-job context and must run off the event loop (ethash: the light cache
+   * of the job's epoch, hashimoto_light on a worker thread, ~5 ms).
+   *
+   * @param job the share's job
+   * @param header what buildHeader returned for the share
+   * @returns the hash (read with hashValue) and the seal a block needs
+   * @throws LodeError('plugin') when the PoW cannot be computed
+   */
+  hashShare?(job: CoinJob, header: Buffer): Promise<PowResult>;
+
+  /**
+   * The number a PoW hash is compared with targets as. Absent: the hash read
+   * as a little-endian 256-bit number (Bitcoin's hash order). Ethash: the
+   * final hash read big-endian (facts/ethash.md §2.6, §4.8).
+   */
+  hashValue?(hash: Buffer): bigint;
+
+  /**
+   * The extranonce layout of this coin's sessions, from its config section,
+   * overriding the pool's engine defaults. Ethash: extranonce1 (the
+   * `mining.set` extranonce, at most 6 bytes by EIP-1571) plus extranonce2
+   * (the miner's nonce suffix) make the 8-byte nonce.
+   *
+   * @returns sizes in bytes
+   */
+  extranonceSizes?(config: Record<string, unknown>): { extranonce1Size: number; extranonce2Size: number };
+
+  /**
+   * The epoch-based proof of work miners scan with (ethash family); absent
+   * for coins whose NativeHasher scans headers directly.
+   */
+  readonly epochHasher?: EpochHasher;
+}
+
+/** A hit from an {@link EpochHasher} scan. */
+export interface EpochScanHit {
+  /** the full 64-bit nonce (as the wire's big-endian hex reads) */
+  nonce: bigint;
+  /** mix digest, 32 bytes */
+  mix: Buffer;
+  /** final hash, 32 bytes, compared big-endian with the target */
+  final: Buffer;
+}
+
+/** One range of 64-bit nonces to walk for one header hash with an epoch's context. */
+export interface EpochScanRequest {
+  /** ethash or etchash (decides the seed of the epoch) */
+  algo: 'ethash' | 'etchash';
+  /** the sizing epoch (EthashWork.epoch) */
+  epoch: number;
+  /** the 32-byte seal hash */
+  headerHash: Buffer;
+  /** first nonce */
+  startNonce: bigint;
+  /** nonces to try (startNonce + count <= 2^64) */
+  count: number;
+  /** hits are final hashes <= target (read big-endian) */
+  target: bigint;
+  /** native threads, >= 1 */
+  threads: number;
+}
+
+/** What an {@link EpochHasher} scan did. */
+export interface EpochScanResult {
+  hits: EpochScanHit[];
+  /** hashes computed */
+  hashes: number;
+}
+
+/**
+ * A PoW whose context depends on an epoch (ethash, ETChash): a light cache
+ * (tens of MB, seconds to build) or a full dataset (GBs, minutes). Context
+ * builds run off the event loop; prepared contexts are cached until released.
+ */
+export interface EpochHasher {
+  /** which code path runs ("portable", ...) */
+  readonly implementation: string;
+  /**
+   * Builds (or returns the cached) context of an epoch.
+   *
+   * @param options.full a full dataset for fast scanning (default: light cache only)
+   * @param options.threads threads for the dataset build (default: all cores)
+   * @param options.onProgress called with 0..1 as the build advances
+   * @throws LodeError('plugin') when the native build fails
+   */
+  prepare(
+    algo: 'ethash' | 'etchash',
+    epoch: number,
+    options?: { full?: boolean; threads?: number; onProgress?: (fraction: number) => void },
+  ): Promise<void>;
+  /** scans a nonce range with the prepared context (full dataset when prepared, else light) */
+  scan(request: EpochScanRequest): Promise<EpochScanResult>;
+  /** frees the contexts of every epoch but the ones given */
+  retain(keep: readonly { algo: 'ethash' | 'etchash'; epoch: number }[]): void;
 }

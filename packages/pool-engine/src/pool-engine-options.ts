@@ -2,7 +2,7 @@ import type { WorkerAuthorizer } from './sessions/worker-authorizer';
 
 /** Tuning of a {@link PoolEngine}; every field has a default. */
 export interface PoolEngineOptions {
-  /** extranonce1 size, bytes, 1..8, instancePrefix included (default 4) */
+  /** extranonce1 size, bytes, 1..8, instancePrefix included (default 4; a plugin with extranonceSizes overrides both sizes) */
   extranonce1Size?: number;
   /** extranonce2 size, bytes (default 4) */
   extranonce2Size?: number;
@@ -37,6 +37,15 @@ export interface PoolEngineOptions {
    * PoolEngineConfig.duplicateIndex is given
    */
   duplicatesPerHeight?: number;
+  /**
+   * the accepted-stale window, in block heights (default 0: every stale
+   * share is refused). A share on a job superseded by a new block whose
+   * height is at most this many below the current height is validated in
+   * full and, when good, accepted and credited with `stale: true` in its
+   * verdict (EthereumStratum/2.0.0 answers it 202 "Stale"; ethash pools keep
+   * 3 to 6 heights, facts/ethash.md §5.1, §7.3). Older ones stay 'stale'.
+   */
+  acceptStaleHeights?: number;
   /** hashrate window of the stats, seconds (default 600) */
   statsWindowSeconds?: number;
   /** decides whether a worker may submit (default: any name of 1..128 characters) */

@@ -79,8 +79,9 @@ export class PoolEngine {
    */
   constructor(config: PoolEngineConfig) {
     const options = config.options ?? {};
-    const extranonce1Size = options.extranonce1Size ?? 4;
-    const extranonce2Size = options.extranonce2Size ?? 4;
+    const coinSizes = config.plugin.extranonceSizes?.(config.coinConfig);
+    const extranonce1Size = coinSizes?.extranonce1Size ?? options.extranonce1Size ?? 4;
+    const extranonce2Size = coinSizes?.extranonce2Size ?? options.extranonce2Size ?? 4;
     const historySize = options.historySize ?? 32;
     const resumeWindowSeconds = options.resumeWindowSeconds ?? 600;
     this.maintenanceIntervalMs = options.maintenanceIntervalMs ?? 10000;
@@ -129,6 +130,7 @@ export class PoolEngine {
           options.duplicatesPerHeight === undefined ? {} : { keysPerHeight: options.duplicatesPerHeight },
         ),
       logger: this.logger,
+      ...(options.acceptStaleHeights === undefined ? {} : { acceptStaleHeights: options.acceptStaleHeights }),
     });
     this.stats = new WorkerStats({
       diff1Target: config.plugin.diff1Target,

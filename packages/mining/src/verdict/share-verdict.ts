@@ -22,6 +22,12 @@ export type ShareVerdict =
       shareDifficulty: number;
       block: boolean;
       hash: string;
+      /**
+       * true when the share was on a job superseded by a new block, within the
+       * pool's accepted-stale window: credited, and answered as accepted-stale
+       * where the dialect has such a reply (EthereumStratum/2.0.0 code 202)
+       */
+      stale?: boolean;
     }
   | {
       accepted: false;

@@ -10,6 +10,8 @@ export interface BlockCandidate {
   header: Buffer;
   /** the header's PoW hash, 32 bytes in hash order */
   hash: Buffer;
+  /** the coin's extra proof from plugin.hashShare (ethash: the mix digest), when any */
+  seal?: Buffer;
   /** worker name */
   worker: string;
 }

@@ -55,11 +55,11 @@ export class BlockSubmitter {
   }
 
   private async run(candidate: BlockCandidate): Promise<void> {
-    const { job, share, header, hash, worker } = candidate;
+    const { job, share, header, hash, worker, seal } = candidate;
     const displayHash = this.plugin.displayHash(hash);
     let found: FoundBlock;
     try {
-      const blockHex = this.plugin.buildBlock(job, share, header);
+      const blockHex = this.plugin.buildBlock(job, share, header, seal);
       const result = await this.node.submitBlock(blockHex);
       found = {
         height: job.height,

@@ -10,4 +10,6 @@ export interface ShareValidatorOptions {
   duplicateIndex?: DuplicateIndex;
   /** logger (default silent): duplicate index failures, sweep failures */
   logger?: LodeLogger;
+  /** see PoolEngineOptions.acceptStaleHeights (default 0) */
+  acceptStaleHeights?: number;
 }

@@ -68,6 +68,68 @@ describe('ShareValidator', () => {
     });
   });
 
+  describe('when an accepted-stale window is configured (acceptStaleHeights)', () => {
+    it('accepts a good share on a job up to that many heights behind as stale, refuses older ones and bad ones', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({ acceptStaleHeights: 2 });
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa'));
+      const { session, events } = await h.miner();
+      const at100 = lastJob(events);
+      h.node.push(fakeTemplate(101, 'bb'));
+      const at101 = lastJob(events);
+      h.node.push(fakeTemplate(102, 'cc'));
+      h.node.push(fakeTemplate(103, 'dd'));
+      expect(await submitNonce(session, at101, 10)).toEqual({
+        accepted: true,
+        difficulty: 1,
+        shareDifficulty: 10,
+        block: false,
+        hash: (FAKE_DIFF1 / 10n).toString(16).padStart(64, '0'),
+        stale: true,
+      });
+      expect(await submitNonce(session, at100, 10)).toMatchObject({ accepted: false, reason: 'stale' });
+      // inside the window every other rule still applies
+      expect(await submitNonce(session, at101, 10)).toMatchObject({ accepted: false, reason: 'duplicate' });
+    });
+
+    it('rejects out-of-range settings', () => {
+      expect(() => new EngineHarness({ acceptStaleHeights: -1 })).toThrow('acceptStaleHeights must be an integer >= 0, got -1');
+    });
+  });
+
+  describe('when the plugin hashes shares itself (hashShare, hashValue: the ethash path)', () => {
+    it('awaits hashShare instead of hasher.hash, reads the value with hashValue and hands the seal to buildBlock', async () => {
+      await h.engine.stop();
+      h = new EngineHarness();
+      const seal = Buffer.alloc(32, 0xab);
+      const calls: Buffer[] = [];
+      const fakeHash = h.plugin.hasher.hash.bind(h.plugin.hasher);
+      // The same fake value, but big-endian and computed asynchronously.
+      h.plugin.hashShare = async (_job: CoinJob, header: Buffer) => {
+        calls.push(header);
+        await flush();
+        return { hash: Buffer.from(fakeHash(header)).reverse(), seal };
+      };
+      h.plugin.hashValue = (hash: Buffer) => BigInt(`0x${hash.toString('hex')}`);
+      const seals: (Buffer | undefined)[] = [];
+      const buildBlock = h.plugin.buildBlock.bind(h.plugin);
+      h.plugin.buildBlock = (job, share, header, s) => {
+        seals.push(s);
+        return buildBlock(job, share, header);
+      };
+      await h.engine.start();
+      h.node.push(fakeTemplate(100, 'aa', 1000));
+      const { session, events } = await h.miner();
+      const job = lastJob(events);
+      expect(await submitNonce(session, job, 3)).toMatchObject({ accepted: true, shareDifficulty: 3, block: false });
+      expect(await submitNonce(session, job, 5000)).toMatchObject({ accepted: true, block: true });
+      expect(calls).toHaveLength(2);
+      expect(h.plugin.hasher.calls).toBe(2); // only through the hashShare stub above
+      expect(seals).toEqual([seal]);
+    });
+  });
+
   describe('when the same share comes twice', () => {
     it("refuses the second as 'duplicate', version bits included in the key", async () => {
       h.node.push(fakeTemplate(100, 'aa'));

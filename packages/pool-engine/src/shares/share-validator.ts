@@ -1,7 +1,7 @@
 import { difficultyFromTarget, hashToBigInt, resolveShareTarget } from '@lode/mining';
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import type { CoinPlugin, ShareSubmission } from '@lode/plugin-api';
-import { silentLogger } from '@lode/stratum-core';
+import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { Subscription } from 'rxjs';
 import type { JobManager } from '../jobs/job-manager';
@@ -24,7 +24,10 @@ const FAILURE_LOG_EVERY = 1000;
  * 1. job not in the session's ledger, or no longer in the JobManager's
  *    history -> 'unknown-job'
  * 2. job known but built on an older previous block -> 'stale' (a distinct
- *    reason and code, DESIGN.md "Rules learned from the field")
+ *    reason and code, DESIGN.md "Rules learned from the field"), unless its
+ *    height is within `acceptStaleHeights` of the current one: then it goes
+ *    through every check below and, when good, is accepted with
+ *    `stale: true` (accepted-stale, EIP-1571 code 202)
  * 3. `plugin.checkShare` (extranonce2 size, ntime window, version mask) -> its reason
  * 4. `duplicateIndex.add(coin, job.height, key)` says seen -> 'duplicate'. The
  *    key is what the miner chose: `en1|en2|ntime|nonce|versionBits`, hex,
@@ -34,8 +37,11 @@ const FAILURE_LOG_EVERY = 1000;
  *    index fails, the share is judged without the check (a good share is
  *    never lost to a store outage): counted in duplicateCheckFailures, logged.
  * 5. header = plugin.buildHeader, hash = plugin.hasher.hash(header): the one
- *    crossing into native code per share
- * 6. value = hashToBigInt(hash); the applied target is the easier of the
+ *    crossing into native code per share; or, when the plugin has
+ *    `hashShare` (ethash: the light cache of the job's epoch, off the event
+ *    loop), its hash and seal
+ * 6. value = plugin.hashValue(hash) (default hashToBigInt, little-endian);
+ *    the applied target is the easier of the
  *    job's recorded target and the session's current one
  *    (resolveShareTarget, DESIGN.md "Difficulty belongs to the job");
  *    value > applied target -> 'low-difficulty', unless the hash is a block
@@ -47,8 +53,8 @@ const FAILURE_LOG_EVERY = 1000;
  * easier than the share target (a devnet): a block is never thrown away.
  *
  * On every clean job (a new previous block) it calls
- * `duplicateIndex.sweepBelow(coin, height - 2)`: shares of lower heights are
- * stale anyway.
+ * `duplicateIndex.sweepBelow(coin, height - 1 - max(1, acceptStaleHeights))`:
+ * shares of lower heights are refused as stale anyway.
  */
 export class ShareValidator {
   private readonly duplicates: DuplicateIndex;
@@ -57,6 +63,7 @@ export class ShareValidator {
   /** `${height}|${key}` of shares answered 'not-recorded', oldest first */
   private readonly resubmits = new Set<string>();
   private failures = 0;
+  private readonly acceptStaleHeights: number;
   private failuresInARow = 0;
 
   /**
@@ -73,8 +80,13 @@ export class ShareValidator {
   ) {
     this.duplicates = options.duplicateIndex ?? new MemoryDuplicateIndex();
     this.logger = (options.logger ?? silentLogger).child({ component: 'share-validator', coin: plugin.id });
+    this.acceptStaleHeights = options.acceptStaleHeights ?? 0;
+    if (!Number.isInteger(this.acceptStaleHeights) || this.acceptStaleHeights < 0) {
+      throw new LodeError('config', `acceptStaleHeights must be an integer >= 0, got ${String(options.acceptStaleHeights)}`);
+    }
+    const keep = 1 + Math.max(1, this.acceptStaleHeights);
     this.sweeps = jobs.jobs$.subscribe(({ job, clean }) => {
-      if (clean) this.sweep(job.height - 2);
+      if (clean) this.sweep(job.height - keep);
     });
   }
 
@@ -100,7 +112,8 @@ export class ShareValidator {
     }
     const job = known.job;
     const networkDifficulty = this.jobs.networkDifficulty(job);
-    if (known.stale) {
+    const acceptedStale = known.stale && job.height >= (this.jobs.currentHeight ?? job.height) - this.acceptStaleHeights;
+    if (known.stale && !acceptedStale) {
       return {
         job,
         networkDifficulty,
@@ -127,8 +140,14 @@ export class ShareValidator {
       };
     }
     const header = this.plugin.buildHeader(job, share);
-    const hash = this.plugin.hasher.hash(header);
-    const value = hashToBigInt(hash);
+    let hash: Buffer;
+    let seal: Buffer | undefined;
+    if (this.plugin.hashShare === undefined) {
+      hash = this.plugin.hasher.hash(header);
+    } else {
+      ({ hash, seal } = await this.plugin.hashShare(job, header));
+    }
+    const value = this.plugin.hashValue === undefined ? hashToBigInt(hash) : this.plugin.hashValue(hash);
     const applied = resolveShareTarget(entry, current);
     // An all-zero hash reads as 1 so that the difficulty stays finite.
     const shareDiff = difficultyFromTarget(value === 0n ? 1n : value, this.plugin.diff1Target);
@@ -146,13 +165,14 @@ export class ShareValidator {
       };
     }
     const displayHash = this.plugin.displayHash(hash);
-    if (block) this.blocks.submit({ job, share, header, hash, worker });
+    if (block) this.blocks.submit({ job, share, header, hash, worker, ...(seal === undefined ? {} : { seal }) });
     const verdict: ShareVerdict = {
       accepted: true,
       difficulty: applied.difficulty,
       shareDifficulty: shareDiff,
       block,
       hash: displayHash,
+      ...(acceptedStale ? { stale: true } : {}),
     };
     return {
       job,

@@ -78,6 +78,10 @@ export class FakeCoinPlugin implements CoinPlugin {
   readonly builtHeaders: ShareSubmission[] = [];
   /** set to make createJob throw */
   failCreateJob = false;
+  /** set by a test to exercise the asynchronous PoW path (CoinPlugin.hashShare) */
+  hashShare?: CoinPlugin['hashShare'];
+  /** set by a test together with hashShare (CoinPlugin.hashValue) */
+  hashValue?: CoinPlugin['hashValue'];
 
   createNode(_config: Record<string, unknown>, _logger: LodeLogger): CoinNode {
     return new FakeNode();
@@ -125,13 +129,14 @@ export class FakeCoinPlugin implements CoinPlugin {
   buildHeader(job: CoinJob, share: ShareSubmission): Buffer {
     this.builtHeaders.push(share);
     const header = Buffer.alloc(80);
-    header.writeUInt32LE((job.work.version | (share.versionBits ?? 0)) >>> 0, 0);
+    const version = job.work.dialect === 'bitcoin' ? job.work.version : 0;
+    header.writeUInt32LE((version | (share.versionBits ?? 0)) >>> 0, 0);
     header.writeUInt32LE(share.ntime, 68);
     header.writeUInt32LE(share.nonce >>> 0, 76);
     return header;
   }
 
-  buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer): string {
+  buildBlock(job: CoinJob, share: ShareSubmission, header: Buffer, _seal?: Buffer): string {
     this.builtBlocks.push({ jobId: job.id, nonce: share.nonce });
     return `${header.toString('hex')}00`;
   }

@@ -159,7 +159,7 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     if (share.ntime > job.ntimeMax) {
       return {
         reason: 'bad-ntime',
-        message: `ntime ${uint32Hex(share.ntime)} is after the job's latest ${uint32Hex(job.ntimeMax)} (the template's curtime + ${job.ntimeMax - job.work.ntime} s)`,
+        message: `ntime ${uint32Hex(share.ntime)} is after the job's latest ${uint32Hex(job.ntimeMax)} (the template's curtime + ${job.ntimeMax - v1Work(job).ntime} s)`,
       };
     }
     if (share.versionBits !== undefined && share.versionMask !== undefined && (share.versionBits & ~share.versionMask) !== 0) {
@@ -260,11 +260,12 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     let work = this.decoded.get(job);
     if (work === undefined) {
       // a job built elsewhere (another instance through the job bus, or by hand)
+      const v1 = v1Work(job);
       work = {
-        coinb1: decodeHex(job.work.coinb1, 'coinb1'),
-        coinb2: decodeHex(job.work.coinb2, 'coinb2'),
-        branches: job.work.merkleBranches.map((b, i) => decodeHex(b, `merkle branch ${i}`, 32)),
-        prevhash: stratumToPrevhashBytes(job.work.prevhash),
+        coinb1: decodeHex(v1.coinb1, 'coinb1'),
+        coinb2: decodeHex(v1.coinb2, 'coinb2'),
+        branches: v1.merkleBranches.map((b, i) => decodeHex(b, `merkle branch ${i}`, 32)),
+        prevhash: stratumToPrevhashBytes(v1.prevhash),
       };
       this.decoded.set(job, work);
     }
@@ -280,4 +281,12 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     }
     return entry;
   }
+}
+
+/** The job's Stratum v1 work; LodeError('plugin') for another dialect's job. */
+function v1Work(job: CoinJob): StratumV1Work {
+  if (job.work.dialect !== 'bitcoin') {
+    throw new LodeError('plugin', `job ${job.id} (coin ${job.coin}) carries ${String(job.work.dialect)} work, not Stratum v1`);
+  }
+  return job.work;
 }
