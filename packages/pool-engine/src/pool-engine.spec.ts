@@ -9,7 +9,9 @@ import type { SessionEvent } from './sessions/session-event';
 import { MemorySessionStore } from './stores/memory-session-store';
 import type { ShareRecord } from './stores/share-record';
 import { EngineHarness, lastJob, submitNonce } from './testing/engine-harness';
-import { deferred, fakeTemplate, flush } from './testing/fake-coin';
+import { FakeCoinPlugin, FakeNode, deferred, fakeTemplate, flush } from './testing/fake-coin';
+import { MemoryShareStore } from './stores/memory-share-store';
+import { PoolEngine } from './pool-engine';
 import { FakeLeaseCluster } from './testing/fake-extranonce-leases';
 
 /** A template as a job bus delivers it to every instance: with the bus's job id. */
@@ -458,5 +460,34 @@ describe('PoolEngine', () => {
       );
       expect(h.engine.sessionCount).toBe(0);
     });
+  });
+});
+
+describe('PoolEngine with a coin that sets its own extranonce layout (CoinPlugin.extranonceSizes)', () => {
+  it("uses the coin's sizes over the engine options (ethash: 2 + 6 = the 8-byte nonce)", async () => {
+    const plugin = new FakeCoinPlugin();
+    const seen: Record<string, unknown>[] = [];
+    Object.assign(plugin, {
+      extranonceSizes: (config: Record<string, unknown>) => {
+        seen.push(config);
+        return { extranonce1Size: 2, extranonce2Size: 6 };
+      },
+    });
+    const coinConfig = { extranonceBytes: 2 };
+    const engine = new PoolEngine({
+      plugin,
+      node: new FakeNode(),
+      coinConfig,
+      shareStore: new MemoryShareStore(),
+      sessionStore: new MemorySessionStore(),
+      options: { extranonce1Size: 4, extranonce2Size: 4 },
+    });
+    const session = engine.createSession({ remoteAddress: '127.0.0.1:1', port: 1, initialDifficulty: 1 });
+    const result = await session.subscribe({});
+    expect(result.extranonce1).toHaveLength(2);
+    expect(result.extranonce2Size).toBe(6);
+    expect(seen).toEqual([coinConfig]);
+    await session.close();
+    await engine.stop();
   });
 });

@@ -563,6 +563,20 @@ describe('MinerSession', () => {
       expect([result.extranonce1.toString('hex'), ...handed]).toContain(extranonce1.toString('hex'));
     });
 
+    it('cannot resume a session closed with abandon (mining.bye): nothing saved, extranonce1 free at once', async () => {
+      await h.engine.stop();
+      h = new EngineHarness({ extranonce1Size: 1, resumeWindowSeconds: 600 });
+      await h.engine.start();
+      const first = open();
+      const { sessionId } = await first.session.subscribe({});
+      await first.session.close({ abandon: true });
+      expect(h.engine.resumeHolds).toBe(0);
+      const again = open();
+      const result = await again.session.subscribe({ sessionId });
+      expect(result.sessionId).not.toBe(sessionId);
+      await again.session.close();
+    });
+
     it('never lets two connections resume the same session', async () => {
       const first = open();
       const { extranonce1, sessionId } = await first.session.subscribe({});

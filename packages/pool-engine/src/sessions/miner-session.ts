@@ -430,8 +430,12 @@ export class MinerSession {
    * ends, so no other session gets it meanwhile. With ExtranonceLeases its
    * cluster claim is dropped, so that the miner may resume on any instance.
    * If the save fails the value is released at once. Idempotent.
+   *
+   * @param options.abandon the miner ended the session for good
+   *   (EthereumStratum/2.0.0 `mining.bye`: "no session resuming will be
+   *   possible"): nothing is saved and the extranonce1 is released at once
    */
-  async close(): Promise<void> {
+  async close(options: { abandon?: boolean } = {}): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.activation !== undefined) clearImmediate(this.activation);
@@ -443,6 +447,10 @@ export class MinerSession {
     // A subscribe still in flight owns an extranonce1 only once it settles.
     const subscribed = await this.subscribing?.catch(() => undefined);
     if (subscribed === undefined || this.id === undefined || this.extranonce1 === undefined) return;
+    if (options.abandon === true) {
+      this.services.extranonces.release(this.extranonce1);
+      return;
+    }
     await this.release(this.id, this.extranonce1);
   }
 
