@@ -13,6 +13,18 @@ export type { LineFramerOptions } from './framing/line-framer';
 /* JSON-RPC */
 export type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './rpc/messages';
 export { classicCodec } from './rpc/classic-codec';
+export { eip1571Codec } from './rpc/eip1571-codec';
+export type { Eip1571Params } from './rpc/eip1571-codec';
+export { gzipLineCodec } from './rpc/gzip-line-codec';
+export type { GzipLineCodecOptions } from './rpc/gzip-line-codec';
+export {
+  parseFixedHex,
+  parseHexBoolean,
+  parseHexNumber,
+  toFixedHex,
+  toHexBoolean,
+  toHexNumber,
+} from './rpc/eip1571-hex';
 export { StratumErrorCodes } from './rpc/stratum-error-codes';
 export type { StratumErrorCode } from './rpc/stratum-error-codes';
 export { RpcPeer } from './rpc/rpc-peer';

@@ -12,22 +12,35 @@ export interface RpcErrorBody {
  * One decoded line. A codec never throws on peer input: a line that is not a
  * valid message decodes to `invalid`, with the id when one could be read so
  * that the reply can carry it.
+ *
+ * `P` is the type of `params` in the codec's dialect: `unknown[]` for Stratum
+ * v1 (the default), `Eip1571Params` for EthereumStratum/2.0.0 (arrays,
+ * objects, a string, or `undefined` when the member is absent).
+ *
+ * - `response.result` is `undefined` when the member is absent (EIP-1571's
+ *   short success form `{"id":2}`), `null` when it was sent as null.
+ * - `invalid.code` is the error code the codec suggests for a reply, when the
+ *   dialect has one for malformed input (EIP-1571: 400); the classic codec
+ *   leaves it out.
  */
-export type RpcMessage =
-  | { type: 'request'; id: number | string; method: string; params: unknown[] }
-  | { type: 'notification'; method: string; params: unknown[] }
+export type RpcMessage<P = unknown[]> =
+  | { type: 'request'; id: number | string; method: string; params: P }
+  | { type: 'notification'; method: string; params: P }
   | { type: 'response'; id: RpcId; result: unknown; error: RpcErrorBody | null }
-  | { type: 'invalid'; id: RpcId; reason: string };
+  | { type: 'invalid'; id: RpcId; reason: string; code?: number };
 
 /**
  * Encodes and decodes one dialect's JSON-RPC framing (one message per line,
  * no terminator). The classic Stratum codec and EIP-1571's live side by side.
+ *
+ * `decode` never throws; the `encode*` methods may throw LodeError('protocol')
+ * for a value the dialect cannot carry (e.g. EIP-1571 ids beyond 65535).
  */
-export interface RpcCodec {
+export interface RpcCodec<P = unknown[]> {
   readonly name: string;
-  decode(line: string): RpcMessage;
-  encodeRequest(id: number | string, method: string, params: unknown[]): string;
-  encodeNotification(method: string, params: unknown[]): string;
+  decode(line: string): RpcMessage<P>;
+  encodeRequest(id: number | string, method: string, params: P): string;
+  encodeNotification(method: string, params: P): string;
   encodeResult(id: RpcId, result: unknown): string;
   encodeError(id: RpcId, error: RpcErrorBody): string;
 }

@@ -4,17 +4,20 @@ import { type LodeLogger, silentLogger } from '../logger';
 import type { CloseInfo, LineTransport } from '../transport/line-transport';
 import type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './messages';
 
-/** A request received from the peer; answer it with `respond` or `respondError` using its `id`. */
-export interface IncomingRequest {
+/**
+ * A request received from the peer; answer it with `respond` or `respondError`
+ * using its `id`. `P` is the codec's params type (see {@link RpcMessage}).
+ */
+export interface IncomingRequest<P = unknown[]> {
   id: number | string;
   method: string;
-  params: unknown[];
+  params: P;
 }
 
-/** A notification received from the peer (a message with `method` and a null id). */
-export interface IncomingNotification {
+/** A notification received from the peer (a message with `method` and a null or absent id). */
+export interface IncomingNotification<P = unknown[]> {
   method: string;
-  params: unknown[];
+  params: P;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface IncomingNotification {
 export interface InvalidLine {
   id: RpcId;
   reason: string;
+  /** the error code the codec suggests for the reply (EIP-1571: 400), when it has one */
+  code?: number;
   line: string;
 }
 
@@ -34,6 +39,16 @@ export interface RpcPeerOptions {
   requestTimeoutMs?: number;
   /** requests awaiting a response at once; `request()` rejects beyond it; default 256 */
   maxPendingRequests?: number;
+  /**
+   * the first outgoing request id, and the one used again after
+   * `maxRequestId`; an integer >= 0, default 1 (EIP-1571 clients: 0)
+   */
+  firstRequestId?: number;
+  /**
+   * the last outgoing request id before ids wrap to `firstRequestId`; a safe
+   * integer >= firstRequestId, default Number.MAX_SAFE_INTEGER (EIP-1571: 65535)
+   */
+  maxRequestId?: number;
   logger?: LodeLogger;
 }
 
@@ -59,7 +74,9 @@ interface Pending {
  *
  * Incoming messages are split into `requests$`, `notifications$` and
  * `invalid$`; responses settle the Promise of the matching `request()`.
- * Outgoing request ids are 1, 2, 3, … per peer. When the transport closes,
+ * Outgoing request ids count up from `firstRequestId` (default 1) per peer and
+ * wrap from `maxRequestId` back to `firstRequestId`, skipping ids that still
+ * await a response. When the transport closes,
  * every pending request rejects with LodeError('connection'), `closed$`
  * emits the transport's {@link CloseInfo}, and all streams complete; writes
  * after that are dropped silently (a late reply to a gone miner is not an
@@ -67,12 +84,19 @@ interface Pending {
  *
  * A session subscribes to the streams right after constructing the peer:
  * lines are delivered by the transport as they arrive and are not buffered.
+ *
+ * `P` is the codec's params type: `unknown[]` with the classic codec,
+ * `Eip1571Params` with `eip1571Codec`. {@link RpcPeer.setCodec} swaps the
+ * codec mid-stream (EIP-1571's switch to gzip after the `mining.hello` reply).
+ *
+ * @throws LodeError('config') from the constructor when `firstRequestId` or
+ *   `maxRequestId` is not an integer, negative, unsafe, or first > max
  */
-export class RpcPeer {
+export class RpcPeer<P = unknown[]> {
   /** requests from the peer; each needs exactly one `respond`/`respondError` */
-  readonly requests$: Observable<IncomingRequest>;
+  readonly requests$: Observable<IncomingRequest<P>>;
   /** notifications from the peer (no reply expected) */
-  readonly notifications$: Observable<IncomingNotification>;
+  readonly notifications$: Observable<IncomingNotification<P>>;
   /** lines that are not valid messages, and responses that match no pending request */
   readonly invalid$: Observable<InvalidLine>;
   /** emits once when the transport closes (replayed to late subscribers), then completes */
@@ -81,8 +105,8 @@ export class RpcPeer {
   readonly framingErrors$: Observable<LodeError>;
   readonly counters: RpcPeerCounters = { requestsIn: 0, notificationsIn: 0, responsesIn: 0, invalidIn: 0 };
 
-  private readonly requestsSubject = new Subject<IncomingRequest>();
-  private readonly notificationsSubject = new Subject<IncomingNotification>();
+  private readonly requestsSubject = new Subject<IncomingRequest<P>>();
+  private readonly notificationsSubject = new Subject<IncomingNotification<P>>();
   private readonly invalidSubject = new Subject<InvalidLine>();
   private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
   private readonly pending = new Map<string, Pending>();
@@ -90,16 +114,32 @@ export class RpcPeer {
   private readonly requestTimeoutMs: number;
   private readonly maxPendingRequests: number;
   private readonly logger: LodeLogger;
-  private nextId = 1;
+  private readonly firstRequestId: number;
+  private readonly maxRequestId: number;
+  private nextId: number;
+  private currentCodec: RpcCodec<P>;
   private closeInfo: CloseInfo | undefined;
 
   constructor(
     private readonly transport: LineTransport,
-    private readonly codec: RpcCodec,
+    codec: RpcCodec<P>,
     options: RpcPeerOptions = {},
   ) {
+    this.currentCodec = codec;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.maxPendingRequests = options.maxPendingRequests ?? 256;
+    this.firstRequestId = options.firstRequestId ?? 1;
+    this.maxRequestId = options.maxRequestId ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(this.firstRequestId) || this.firstRequestId < 0) {
+      throw new LodeError('config', `firstRequestId is ${this.firstRequestId}, expected a safe integer >= 0`);
+    }
+    if (!Number.isSafeInteger(this.maxRequestId) || this.maxRequestId < this.firstRequestId) {
+      throw new LodeError(
+        'config',
+        `maxRequestId is ${this.maxRequestId}, expected a safe integer >= firstRequestId (${this.firstRequestId})`,
+      );
+    }
+    this.nextId = this.firstRequestId;
     this.logger = options.logger ?? silentLogger;
     this.requests$ = this.requestsSubject.asObservable();
     this.notifications$ = this.notificationsSubject.asObservable();
@@ -125,16 +165,38 @@ export class RpcPeer {
     return this.pending.size;
   }
 
+  /** The codec every line in and out goes through now. */
+  get codec(): RpcCodec<P> {
+    return this.currentCodec;
+  }
+
+  /**
+   * Switches the codec: every line received or sent after this call goes
+   * through `codec` (EIP-1571: `gzipLineCodec(eip1571Codec)` right after the
+   * `mining.hello` reply that says `"encoding": "gzip"`). Lines already handed
+   * to the transport are not re-encoded.
+   *
+   * A server switches right after `respond()` to the hello; a client switches
+   * when the hello's Promise resolves, before it sends its next request (the
+   * server sends nothing unsolicited before `mining.subscribe`).
+   */
+  setCodec(codec: RpcCodec<P>): void {
+    this.currentCodec = codec;
+  }
+
   /**
    * Sends a request and waits for its response.
    *
-   * @returns the response's `result`
+   * @returns the response's `result` (`undefined` when the response has no
+   *   `result` member, EIP-1571's short success form `{"id":31}`)
    * @throws LodeError('protocol', <the peer's message>, {code, data}) when the peer answers with an error
+   * @throws LodeError('protocol') at once when the codec cannot encode the params
    * @throws LodeError('connection') when no response arrives within `timeoutMs`
    *   (default `requestTimeoutMs`), when the connection closes first, when it is
    *   already closed, or at once when `maxPendingRequests` are already pending
+   *   or every id from `firstRequestId` to `maxRequestId` awaits a response
    */
-  request(method: string, params: unknown[], timeoutMs = this.requestTimeoutMs): Promise<unknown> {
+  request(method: string, params: P, timeoutMs = this.requestTimeoutMs): Promise<unknown> {
     if (this.isClosed) {
       return Promise.reject(
         new LodeError('connection', `cannot send ${method}: connection closed (${this.closeReason()})`),
@@ -148,7 +210,14 @@ export class RpcPeer {
         ),
       );
     }
-    const id = this.nextId++;
+    let id: number;
+    let line: string;
+    try {
+      id = this.allocateId();
+      line = this.currentCodec.encodeRequest(id, method, params);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(String(id));
@@ -157,23 +226,35 @@ export class RpcPeer {
       // A pending request must not keep a process alive on its own; the socket does that.
       timer.unref();
       this.pending.set(String(id), { method, id, timer, resolve, reject });
-      this.transport.send(this.codec.encodeRequest(id, method, params));
+      this.transport.send(line);
     });
   }
 
-  /** Sends a notification (no response expected). Dropped when closed. */
-  notify(method: string, params: unknown[]): void {
-    if (!this.isClosed) this.transport.send(this.codec.encodeNotification(method, params));
+  /**
+   * Sends a notification (no response expected). Dropped when closed.
+   *
+   * @throws LodeError('protocol') from the codec when it cannot encode the params
+   */
+  notify(method: string, params: P): void {
+    if (!this.isClosed) this.transport.send(this.currentCodec.encodeNotification(method, params));
   }
 
-  /** Answers request `id` with a result. Dropped when closed. */
+  /**
+   * Answers request `id` with a result. Dropped when closed.
+   *
+   * @throws LodeError('protocol') from the codec when it cannot encode the id or result
+   */
   respond(id: RpcId, result: unknown): void {
-    if (!this.isClosed) this.transport.send(this.codec.encodeResult(id, result));
+    if (!this.isClosed) this.transport.send(this.currentCodec.encodeResult(id, result));
   }
 
-  /** Answers request `id` with an error, encoded by the codec. Dropped when closed. */
+  /**
+   * Answers request `id` with an error, encoded by the codec. Dropped when closed.
+   *
+   * @throws LodeError('protocol') from the codec when it cannot encode the id or error
+   */
   respondError(id: RpcId, error: RpcErrorBody): void {
-    if (!this.isClosed) this.transport.send(this.codec.encodeError(id, error));
+    if (!this.isClosed) this.transport.send(this.currentCodec.encodeError(id, error));
   }
 
   /** Closes the transport with a reason that is logged and reported on `closed$`; idempotent. */
@@ -181,13 +262,32 @@ export class RpcPeer {
     this.transport.close(reason);
   }
 
+  /**
+   * The next free id in [firstRequestId, maxRequestId]. At most
+   * `pending.size` candidates are taken, so the loop ends; `request()` has
+   * already checked the pending cap, and a range smaller than the cap is
+   * reported rather than reused.
+   */
+  private allocateId(): number {
+    for (let tries = 0; tries <= this.pending.size; tries++) {
+      const id = this.nextId;
+      this.nextId = id >= this.maxRequestId ? this.firstRequestId : id + 1;
+      if (!this.pending.has(String(id))) return id;
+    }
+    throw new LodeError(
+      'connection',
+      `no free request id: all ${this.maxRequestId - this.firstRequestId + 1} ids from ${this.firstRequestId} to ${this.maxRequestId} await a response`,
+    );
+  }
+
   private onLine(line: string): void {
-    let msg: RpcMessage;
+    let msg: RpcMessage<P>;
+    const codec = this.currentCodec;
     try {
-      msg = this.codec.decode(line);
+      msg = codec.decode(line);
     } catch (e) {
       // Codecs must not throw on peer input; treat one that does as an invalid line.
-      msg = { type: 'invalid', id: null, reason: `codec ${this.codec.name} threw: ${(e as Error).message}` };
+      msg = { type: 'invalid', id: null, reason: `codec ${codec.name} threw: ${(e as Error).message}` };
     }
     switch (msg.type) {
       case 'request':
@@ -203,7 +303,7 @@ export class RpcPeer {
         this.onResponse(msg.id, msg.result, msg.error, line);
         return;
       case 'invalid':
-        this.emitInvalid(msg.id, msg.reason, line);
+        this.emitInvalid(msg.id, msg.reason, line, msg.code);
         return;
     }
   }
@@ -224,10 +324,10 @@ export class RpcPeer {
     }
   }
 
-  private emitInvalid(id: RpcId, reason: string, line: string): void {
+  private emitInvalid(id: RpcId, reason: string, line: string, code?: number): void {
     this.counters.invalidIn++;
-    this.logger.debug({ id, reason }, 'invalid line from peer');
-    this.invalidSubject.next({ id, reason, line });
+    this.logger.debug({ id, reason, code }, 'invalid line from peer');
+    this.invalidSubject.next(code === undefined ? { id, reason, line } : { id, reason, code, line });
   }
 
   private onClosed(info: CloseInfo): void {

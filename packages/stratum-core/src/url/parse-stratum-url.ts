@@ -1,7 +1,11 @@
 import { LodeError } from '../errors';
 
-/** The URL schemes Stratum pools publish. */
-export type StratumScheme = 'stratum+tcp' | 'stratum+ssl' | 'stratum+tls';
+/**
+ * The URL schemes Stratum pools publish. `stratum3+…` is ethminer's name for
+ * EthereumStratum/2.0.0 (EIP-1571; facts/ethash.md §1.5): the same TCP/TLS
+ * transport, a different dialect.
+ */
+export type StratumScheme = 'stratum+tcp' | 'stratum+ssl' | 'stratum+tls' | 'stratum3+tcp' | 'stratum3+ssl' | 'stratum3+tls';
 
 /** A parsed pool URL. */
 export interface StratumUrl {
@@ -10,7 +14,7 @@ export interface StratumUrl {
   host: string;
   /** TCP port, 1-65535 */
   port: number;
-  /** true for stratum+ssl and stratum+tls */
+  /** true for the +ssl and +tls schemes */
   tls: boolean;
   /** the user part of `user:pass@`, percent-decoded, when present (not used to connect) */
   username?: string;
@@ -18,7 +22,7 @@ export interface StratumUrl {
   password?: string;
 }
 
-const SCHEMES: readonly StratumScheme[] = ['stratum+tcp', 'stratum+ssl', 'stratum+tls'];
+const SCHEMES: readonly StratumScheme[] = ['stratum+tcp', 'stratum+ssl', 'stratum+tls', 'stratum3+tcp', 'stratum3+ssl', 'stratum3+tls'];
 
 // Error messages quote the URL without its credentials.
 function redact(url: string): string {
@@ -46,7 +50,7 @@ function percentDecode(s: string): string {
  */
 export function parseStratumUrl(url: string): StratumUrl {
   const shown = redact(url);
-  const expected = 'expected stratum+tcp://host:port, stratum+ssl://host:port or stratum+tls://host:port';
+  const expected = 'expected stratum+tcp://host:port, stratum+ssl://host:port or stratum+tls://host:port (stratum3+… for EthereumStratum/2.0.0)';
   const schemeEnd = url.indexOf('://');
   if (schemeEnd <= 0) throw new LodeError('config', `stratum URL "${shown}" has no scheme, ${expected}`);
   const scheme = url.slice(0, schemeEnd).toLowerCase();
@@ -71,7 +75,7 @@ export function parseStratumUrl(url: string): StratumUrl {
   if ((parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search !== '' || parsed.hash !== '') {
     throw new LodeError('config', `stratum URL "${shown}" has a path, query or fragment, ${expected}`);
   }
-  const result: StratumUrl = { scheme: scheme as StratumScheme, host, port, tls: scheme !== 'stratum+tcp' };
+  const result: StratumUrl = { scheme: scheme as StratumScheme, host, port, tls: !scheme.endsWith('+tcp') };
   if (parsed.username !== '') result.username = percentDecode(parsed.username);
   if (parsed.password !== '') result.password = percentDecode(parsed.password);
   return result;
