@@ -102,3 +102,43 @@ export { sha256, sha256d } from './bytes/sha256d';
 export { bytesFromHex, displayHex, internalFromDisplay, isHex } from './bytes/hex';
 export { ByteReader, MAX_COMPACT_SIZE } from './bytes/byte-reader';
 export { ByteWriter } from './bytes/byte-writer';
+
+/* Ethash devnet: an ethash / ETChash chain behind geth's JSON-RPC (eth_getWork, eth_submitWork) */
+export { startEthashDevnet, DEFAULT_ETHASH_DEVNET_PORT } from './ethash/ethash-devnet';
+export type { EthashDevnet, EthashDevnetOptions } from './ethash/ethash-devnet';
+export { runEthashCli } from './ethash/cli/run-ethash-cli';
+export { EthashDevnetNode } from './ethash/node/ethash-devnet-node';
+export type { EthashDevnetNodeOptions, EthashWorkPackage, ReportedHashrate } from './ethash/node/ethash-devnet-node';
+export type {
+  EthashBlockEvent,
+  EthashCacheEvent,
+  EthashDevnetEventMap,
+  EthashHashrateEvent,
+  EthashMaxBlocksEvent,
+  EthashRejectedEvent,
+  EthashRejectReason,
+  EthashWarningEvent,
+  EthashWorkEvent,
+  EthashWorkReason,
+} from './ethash/node/ethash-devnet-events';
+export { formatEthashLogLine, formatHashrate } from './ethash/events/ethash-log-lines';
+export type { EthashLogEvent } from './ethash/events/ethash-log-lines';
+export { EthashChain, DEFAULT_ETHASH_DEVNET_DIFFICULTY, STALE_THRESHOLD, WORK_RETENTION_BLOCKS } from './ethash/chain/ethash-chain';
+export type { EthashChainOptions, SealOutcome, SeedHashFunction } from './ethash/chain/ethash-chain';
+export type { EthashBlock, EthashWork } from './ethash/chain/ethash-block';
+export { ETCHASH_EPOCH_LENGTH, ETHASH_EPOCH_LENGTH, epochKey, ethashEpochAt, nextEpochStart } from './ethash/chain/ethash-epoch';
+export type { EthashAlgo, EthashEpoch, EthashRules } from './ethash/chain/ethash-epoch';
+export { ethashBoundary, hex64, parseDifficulty, quantityHex } from './ethash/chain/boundary';
+export { devnetAnchorHash, devnetBlockHash, devnetSealHash } from './ethash/chain/devnet-hashes';
+export type { SealHashInputs } from './ethash/chain/devnet-hashes';
+export type { EthashPowResult, EthashVerifier } from './ethash/verify/ethash-verifier';
+export { LightCacheVerifier } from './ethash/verify/light-cache-verifier';
+export type { EthashNativeBinding, NativeLightCache } from './ethash/verify/light-cache-verifier';
+export { startEthRpcServer, DEFAULT_ETH_MAX_BODY_BYTES } from './ethash/rpc/eth-rpc-server';
+export type { EthRpcServer, EthRpcServerOptions } from './ethash/rpc/eth-rpc-server';
+export { dispatchEthJsonRpc, MAX_BATCH_REQUESTS } from './ethash/rpc/eth-json-rpc-dispatch';
+export type { EthJsonRpcReply } from './ethash/rpc/eth-json-rpc-dispatch';
+export { EthRpcErrorCode, ethRpcError } from './ethash/rpc/eth-rpc-errors';
+export type { EthRpcContext, EthRpcMethod } from './ethash/rpc/eth-rpc-method';
+export { ETHASH_DEVNET_METHODS } from './ethash/rpc/methods/ethash-method-table';
+export { ETHASH_DEVNET_CHAIN_ID } from './ethash/rpc/methods/chain-methods';

@@ -7,6 +7,7 @@ import { DEFAULT_DEVNET_PORT, startDevnet } from '../devnet';
 import type { Devnet } from '../devnet';
 import { formatLogLine } from '../events/log-lines';
 import type { DevnetLogEvent } from '../events/log-lines';
+import { runEthashCli } from '../ethash/cli/run-ethash-cli';
 
 function parseNbits(value: string): number {
   if (!/^(0x)?[0-9a-fA-F]{8}$/.test(value)) throw new InvalidArgumentError(`nbits "${value}" is not 8 hex digits`);
@@ -34,6 +35,10 @@ function parsePositiveInteger(value: string): number {
 const defaultHashes = workFromTarget(targetFromCompact(DEFAULT_DEVNET_NBITS));
 
 const HELP_AFTER = `
+Other chains:
+  lode-devnet ethash [options]   an ethash / ETChash chain behind geth's JSON-RPC
+                                 (eth_getWork, eth_submitWork); see lode-devnet ethash --help
+
 Chain:
   A fixed devnet genesis, then blocks at a constant target from --nbits (no
   retargeting: every block must carry exactly that nbits, else bad-diffbits).
@@ -60,7 +65,8 @@ Log lines (one per event, stdout; --json prints one JSON object per line):
 `;
 
 /**
- * Runs the `lode-devnet` command line: parses `argv`, starts the devnet,
+ * Runs the `lode-devnet` command line: parses `argv`, starts the devnet
+ * (Bitcoin by default; `lode-devnet ethash …` starts the ethash devnet, see runEthashCli),
  * prints one line per event to `print`, and stops on SIGINT / SIGTERM or
  * after --max-blocks blocks.
  *
@@ -69,6 +75,7 @@ Log lines (one per event, stdout; --json prints one JSON object per line):
  * @returns resolves with the exit code once the devnet has stopped
  */
 export async function runCli(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
+  if (argv[2] === 'ethash') return runEthashCli(argv.slice(3), print);
   const program = new Command('lode-devnet')
     .description("A local Bitcoin chain that speaks bitcoind's JSON-RPC (getblocktemplate, submitblock, ...) for the demo and end-to-end tests.")
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
