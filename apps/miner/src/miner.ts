@@ -158,6 +158,9 @@ export class Miner {
     this.statsIntervalMs = options.statsIntervalMs ?? 5000;
     this.maxInFlight = options.maxInFlightSubmits ?? 64;
     const parsed = parseStratumUrl(options.url);
+    if (parsed.scheme.startsWith('stratum3+')) {
+      throw new LodeError('config', `${parsed.scheme}:// is EthereumStratum/2.0.0; this miner speaks Stratum v1 (stratum+tcp://, stratum+ssl://)`);
+    }
     this.endpoint = { scheme: parsed.scheme, host: parsed.host, port: parsed.port };
     if (!options.coin.dialects.includes('bitcoin')) {
       throw new LodeError(

@@ -5,3 +5,7 @@ export type { Sha256dScanBenchOptions, Sha256dScanReport } from './sha256d-scan'
 /* Measuring */
 export { measureRates, now } from './hash-rate';
 export type { HashRate, RateStep } from './hash-rate';
+
+/* ethash light path: native hasher vs @ethereumjs/ethash (run dist/ethash-light.js) */
+export { formatEthashLightReport, runEthashLightBench } from './ethash-light';
+export type { EthashLightBenchOptions, EthashLightFigures, EthashLightReport } from './ethash-light';

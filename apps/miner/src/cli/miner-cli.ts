@@ -36,6 +36,10 @@ export interface MinerCliConfig {
   /** ms */
   exitAfterMs: number | undefined;
   tls: { rejectUnauthorized: boolean; caFile: string | undefined };
+  /** ethash family: mine with the full dataset instead of the light cache */
+  fullDataset: boolean;
+  /** ethash family: seconds between mining.hashrate reports; 0 = never */
+  hashrateReportSeconds: number;
 }
 
 const LINES = `
@@ -63,13 +67,20 @@ Exit codes: 0 after SIGINT/SIGTERM or --exit-after-*, 1 on a fatal error, 2 on b
 /** The commander program of `lode-miner` (options documented in its --help). */
 export function buildMinerCommand(): Command {
   return new Command('lode-miner')
-    .description('Lode CPU miner: Stratum v1 (SHA-256d) with the coin plugin\'s native scanning threads.')
+    .description(
+      'Lode CPU miner: Stratum v1 (SHA-256d) or EthereumStratum/2.0.0 (ethash, ETChash) with the coin plugin\'s native scanning threads.',
+    )
     .version(MINER_VERSION)
-    .requiredOption('-o, --url <url>', 'pool URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls://')
+    .requiredOption(
+      '-o, --url <url>',
+      'pool URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls://; stratum3+tcp:// (or +ssl, +tls) for EthereumStratum/2.0.0',
+    )
     .option('-u, --user <worker>', 'worker name for mining.authorize (default: the user in the URL)')
     .option('-p, --pass <password>', 'password for mining.authorize', 'x')
     .option('-t, --threads <n>', 'native scan threads (default: number of CPUs)')
-    .option('--coin <id>', 'coin id to mine', 'btc')
+    .option('--coin <id>', 'coin id to mine (btc; eth or etc with EthereumStratum/2.0.0)', 'btc')
+    .option('--full-dataset', 'ethash: build the full dataset (GBs, minutes; progress is logged) and mine with it instead of the light cache', false)
+    .option('--hashrate-report <seconds>', 'ethash: seconds between mining.hashrate reports to the pool; 0 turns them off', '30')
     .option('--plugins <list>', 'coin plugins to load: auto, or package names separated by commas', 'auto')
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty (mining.suggest_difficulty)')
     .option('--no-extranonce-subscribe', 'do not ask for mining.set_extranonce (neither subscribe-extranonce nor mining.extranonce.subscribe)')
@@ -109,6 +120,8 @@ interface RawOptions {
   exitAfterSeconds?: string;
   tlsCa?: string;
   tlsInsecure: boolean;
+  fullDataset: boolean;
+  hashrateReport: string;
 }
 
 /**
@@ -168,6 +181,8 @@ export function minerCliConfig(command: Command): MinerCliConfig {
     exitAfterAccepted: o.exitAfterAccepted === undefined ? undefined : integer('--exit-after-accepted', o.exitAfterAccepted, 1),
     exitAfterMs: exitAfterSeconds === undefined ? undefined : exitAfterSeconds * 1000,
     tls: { rejectUnauthorized: !o.tlsInsecure, caFile: o.tlsCa },
+    fullDataset: o.fullDataset,
+    hashrateReportSeconds: number('--hashrate-report', o.hashrateReport, false),
   };
 }
 

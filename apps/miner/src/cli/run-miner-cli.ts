@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import type { Observable } from 'rxjs';
 import { Container } from 'inversify';
 import { type CoinPlugin, discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
+import { EthMiner } from '../eth/eth-miner';
 import { Miner } from '../miner';
 import { createMinerLogger } from './create-logger';
 import type { TextSink } from './human-log-stream';
@@ -50,11 +52,23 @@ export async function runMinerCli(
     throw e;
   }
   const log = createMinerLogger({ level: config.logLevel, json: config.json, sink: io.stdout });
-  let miner: Miner;
+  let miner: RunnableMiner;
   try {
     const found = discoverPlugins({ from: io.appDir ?? __dirname, plugins: config.plugins });
     const coin: CoinPlugin = selectCoin(loadPlugins(new Container(), found), config.coin);
-    miner = new Miner({
+    const tls = { rejectUnauthorized: config.tls.rejectUnauthorized, ca: readCa(config.tls.caFile) };
+    miner = coin.dialects.includes('ethstratum') ? new EthMiner({
+      url: config.url,
+      user: config.user,
+      password: config.password,
+      coin,
+      threads: config.threads,
+      fullDataset: config.fullDataset,
+      hashrateReportSeconds: config.hashrateReportSeconds,
+      statsIntervalMs: config.statsIntervalMs,
+      logger: log,
+      tls,
+    }) : new Miner({
       url: config.url,
       user: config.user,
       password: config.password,
@@ -67,7 +81,7 @@ export async function runMinerCli(
       minimumDifficulty: config.minimumDifficulty,
       statsIntervalMs: config.statsIntervalMs,
       logger: log,
-      tls: { rejectUnauthorized: config.tls.rejectUnauthorized, ca: readCa(config.tls.caFile) },
+      tls,
     });
   } catch (e) {
     if (!LodeError.is(e)) throw e;
@@ -78,7 +92,14 @@ export async function runMinerCli(
   return mineUntilDone(miner, config);
 }
 
-function mineUntilDone(miner: Miner, config: MinerCliConfig): Promise<number> {
+/** What the CLI drives: the Stratum v1 Miner or the EthereumStratum/2.0.0 EthMiner. */
+interface RunnableMiner {
+  readonly events$: Observable<{ type: string; accepted?: number; error?: Error }>;
+  start(): void;
+  stop(reason?: string): Promise<unknown>;
+}
+
+function mineUntilDone(miner: RunnableMiner, config: MinerCliConfig): Promise<number> {
   return new Promise<number>((resolve) => {
     let code = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -90,10 +111,11 @@ function mineUntilDone(miner: Miner, config: MinerCliConfig): Promise<number> {
     const onSigterm = (): void => finish('SIGTERM');
     miner.events$.subscribe({
       next: (event) => {
-        if (event.type === 'accepted' && config.exitAfterAccepted !== undefined && event.accepted >= config.exitAfterAccepted) {
-          finish(`${event.accepted} shares accepted`);
+        const accepted = event.accepted ?? 0;
+        if (event.type === 'accepted' && config.exitAfterAccepted !== undefined && accepted >= config.exitAfterAccepted) {
+          finish(`${accepted} shares accepted`);
         } else if (event.type === 'fatal') {
-          finish(event.error.message, 1);
+          finish(event.error?.message ?? 'fatal error', 1);
         }
       },
       complete: () => {

@@ -8,6 +8,8 @@ import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig } from '../config/pool-config';
 import { BitcoinPort, type ExtranonceMoveReport } from '../ports/bitcoin-port';
+import { EthStratumPort } from '../ports/ethstratum-port';
+import type { StratumPort } from '../ports/stratum-port';
 import { startReadApi, type RunningReadApi } from '../api/start-read-api';
 import { startRedisState, type RedisState } from './redis-state';
 import { POOL_CONFIG } from './tokens';
@@ -49,6 +51,16 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     logger.info({ instanceId, prefix: config.redis.prefix, spoolDir: config.redis.spoolDir, accounting: config.redis.accounting.enabled }, 'shared state on redis');
   }
 
+  for (const portConfig of config.ports) {
+    const plugin = selectCoin(coins, portConfig.coin);
+    if (!plugin.dialects.includes(portConfig.dialect)) {
+      throw new LodeError(
+        'config',
+        `port ${portConfig.name} speaks ${portConfig.dialect}, but coin '${portConfig.coin}' (${plugin.name}) speaks ${plugin.dialects.join(', ')}: set the port's dialect to one of those`,
+      );
+    }
+  }
+
   const engines = new Map<string, PoolEngine>();
   for (const coinId of new Set(config.ports.map((p) => p.coin))) {
     const plugin = selectCoin(coins, coinId);
@@ -69,6 +81,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         extranonce2Size: config.engine.extranonce2Size,
         refreshIntervalMs: config.engine.jobRefreshSeconds * 1000,
         historySize: config.engine.jobHistory,
+        acceptStaleHeights: config.engine.acceptStaleHeights,
         ...(config.redis ? { extranoncePrefixBytes: config.redis.extranoncePrefixBytes } : {}),
       },
     });
@@ -77,25 +90,30 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     engines.set(coinId, engine);
   }
 
-  const ports: BitcoinPort[] = [];
+  const ports: StratumPort[] = [];
   const bound: RunningPool['ports'] = [];
   for (const portConfig of config.ports) {
     const tls = portConfig.tls && { cert: readTlsFile(portConfig.tls.certFile), key: readTlsFile(portConfig.tls.keyFile) };
     const engine = engines.get(portConfig.coin) as PoolEngine;
     const plugin = selectCoin(coins, portConfig.coin);
     const mask = plugin.versionRollingMask?.(config.coins[portConfig.coin] ?? {}) ?? 0;
-    const port = new BitcoinPort(portConfig, engine, logger.child({ port: portConfig.name }), config.log.shares, mask, tls);
+    const portLog = logger.child({ port: portConfig.name });
+    const port: StratumPort =
+      portConfig.dialect === 'ethstratum'
+        ? new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, tls)
+        : new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, tls);
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });
     logger.info(
       {
         port: portConfig.name,
-        url: `stratum+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`,
+        url: `${portConfig.dialect === 'ethstratum' ? 'stratum3' : 'stratum'}+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`,
         coin: portConfig.coin,
+        dialect: portConfig.dialect,
         difficulty: portConfig.difficulty.initial,
         vardiff: portConfig.difficulty.vardiff !== undefined,
-        versionRollingMask: mask.toString(16).padStart(8, '0'),
+        ...(portConfig.dialect === 'bitcoin' ? { versionRollingMask: mask.toString(16).padStart(8, '0') } : {}),
       },
       'pool listening',
     );
@@ -134,6 +152,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceSeconds * 1000).unref());
         await Promise.race([Promise.all([...engines.values()].map((e) => e.stop())), grace]);
         for (const p of ports) p.closeAll(reason);
+        for (const p of ports) p.dispose?.();
         await api?.close();
         await redis?.stop();
         logger.info({}, 'pool stopped');
@@ -151,7 +170,7 @@ function readTlsFile(file: string): Buffer {
   }
 }
 
-function logStats(logger: LodeLogger, engines: ReadonlyMap<string, PoolEngine>, ports: readonly BitcoinPort[]): void {
+function logStats(logger: LodeLogger, engines: ReadonlyMap<string, PoolEngine>, ports: readonly StratumPort[]): void {
   const connections = ports.reduce((n, p) => n + p.connectionCount, 0);
   const accepted = ports.reduce((n, p) => n + p.counters.sharesAccepted, 0);
   const rejected = ports.reduce((n, p) => n + p.counters.sharesRejected, 0);

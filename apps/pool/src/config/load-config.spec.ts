@@ -30,7 +30,7 @@ describe('parsePoolConfig', () => {
       const config = parsePoolConfig(JSON.stringify(minimal), 'pool.json');
       expect(config.plugins).toBe('auto');
       expect(config.log).toEqual({ level: 'info', format: 'pretty', shares: true, statsIntervalSeconds: 10 });
-      expect(config.engine).toEqual({ extranonce1Size: 4, extranonce2Size: 4, jobRefreshSeconds: 30, jobHistory: 32 });
+      expect(config.engine).toEqual({ extranonce1Size: 4, extranonce2Size: 4, jobRefreshSeconds: 30, jobHistory: 32, acceptStaleHeights: 0 });
       expect(config.ports[0]).toEqual({
         name: 'btc-3333',
         host: '0.0.0.0',
@@ -43,6 +43,32 @@ describe('parsePoolConfig', () => {
         idleTimeoutSeconds: 600,
       });
       expect(config.shutdownGraceSeconds).toBe(10);
+    });
+  });
+
+  describe('when a port speaks EthereumStratum/2.0.0', () => {
+    it('fills in the session settings of the hello reply', () => {
+      const config = parsePoolConfig(
+        JSON.stringify({ ...minimal, coins: { eth: {} }, ports: [{ port: 4444, coin: 'eth', dialect: 'ethstratum' }] }),
+        'pool.json',
+      );
+      expect(config.ports[0]?.ethstratum).toEqual({
+        encoding: 'plain',
+        resume: true,
+        timeoutSeconds: 180,
+        maxErrors: 5,
+        hashrateMinIntervalSeconds: 10,
+        hashrateNotifySeconds: 60,
+      });
+    });
+
+    it('refuses an ethstratum section on a bitcoin port, and a node string outside printable ASCII', () => {
+      const bitcoin = { ...minimal, ports: [{ port: 1, coin: 'btc', ethstratum: {} }] };
+      expect(configError(() => parsePoolConfig(JSON.stringify(bitcoin), 'pool.json')).message).toContain(
+        'port btc-1 has an ethstratum section but speaks bitcoin',
+      );
+      const node = { ...minimal, coins: { eth: {} }, ports: [{ port: 1, coin: 'eth', dialect: 'ethstratum', ethstratum: { node: 'Géth' } }] };
+      expect(configError(() => parsePoolConfig(JSON.stringify(node), 'pool.json')).message).toContain('/ports/0/ethstratum/node');
     });
   });
 

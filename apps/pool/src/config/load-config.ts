@@ -29,12 +29,23 @@ export function parsePoolConfig(text: string, source: string): PoolConfig {
   } catch (cause) {
     throw new LodeError('config', `${source} is not valid ${extname(source) === '.json' ? 'JSON' : 'YAML'}: ${(cause as Error).message}`, { cause });
   }
+  // An ethstratum port gets its session settings' defaults even when it names none.
+  if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { ports?: unknown }).ports)) {
+    for (const port of (raw as { ports: unknown[] }).ports) {
+      if (typeof port === 'object' && port !== null && (port as Record<string, unknown>)['dialect'] === 'ethstratum') {
+        (port as Record<string, unknown>)['ethstratum'] ??= {};
+      }
+    }
+  }
   if (!validatePool(raw)) {
     throw new LodeError('config', `${source} is invalid: ${describeSchemaErrors(validatePool.errors)}`);
   }
   const config = raw as unknown as PoolConfig;
   for (const port of config.ports) port.name ??= `${port.coin}-${port.port}`;
   for (const port of config.ports) {
+    if (port.ethstratum !== undefined && port.dialect !== 'ethstratum') {
+      throw new LodeError('config', `${source}: port ${port.name} has an ethstratum section but speaks ${port.dialect}`);
+    }
     if (config.coins[port.coin] === undefined) {
       throw new LodeError('config', `${source}: port ${port.name} mines coin '${port.coin}' but coins has no '${port.coin}' section`);
     }

@@ -42,6 +42,7 @@ export const poolConfigSchema = {
         extranonce2Size: { type: 'integer', minimum: 2, maximum: 8, default: 4 },
         jobRefreshSeconds: { type: 'number', exclusiveMinimum: 0, default: 30 },
         jobHistory: { type: 'integer', minimum: 2, maximum: 1024, default: 32 },
+        acceptStaleHeights: { type: 'integer', minimum: 0, maximum: 64, default: 0 },
       },
     },
     ports: {
@@ -56,7 +57,21 @@ export const poolConfigSchema = {
           host: { type: 'string', default: '0.0.0.0' },
           port: { type: 'integer', minimum: 0, maximum: 65535 },
           coin: { type: 'string', minLength: 1 },
-          dialect: { enum: ['bitcoin'], default: 'bitcoin' },
+          dialect: { enum: ['bitcoin', 'ethstratum'], default: 'bitcoin' },
+          // filled in (with its defaults) for ethstratum ports only, see parsePoolConfig
+          ethstratum: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              encoding: { enum: ['plain', 'gzip'], default: 'plain' },
+              resume: { type: 'boolean', default: true },
+              timeoutSeconds: { type: 'integer', minimum: 10, maximum: 86400, default: 180 },
+              maxErrors: { type: 'integer', minimum: 1, maximum: 1000, default: 5 },
+              node: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[ -~]+$' },
+              hashrateMinIntervalSeconds: { type: 'number', minimum: 0, default: 10 },
+              hashrateNotifySeconds: { type: 'number', minimum: 0, default: 60 },
+            },
+          },
           difficulty: {
             type: 'object',
             additionalProperties: false,

@@ -26,6 +26,11 @@ export interface PoolConfig {
     jobRefreshSeconds: number;
     /** jobs kept per coin for late shares */
     jobHistory: number;
+    /**
+     * accepted-stale window in block heights (0 = refuse every stale share);
+     * EthereumStratum/2.0.0 answers such shares 202 "Stale" (facts/ethash.md §7.3: 3 to 6)
+     */
+    acceptStaleHeights: number;
   };
   ports: PortConfig[];
   /**
@@ -47,7 +52,25 @@ export interface PortConfig {
   host: string;
   port: number;
   coin: string;
-  dialect: 'bitcoin';
+  /** the port's Stratum dialect; it must be one of the coin plugin's dialects */
+  dialect: 'bitcoin' | 'ethstratum';
+  /** EthereumStratum/2.0.0 session settings (specs/003_fafafa51dc5fa36a.txt "Session Handling - Hello"); only for dialect ethstratum */
+  ethstratum?: {
+    /** offered in the mining.hello reply; gzip = each line base64(gzip(message)) (stratum-core gzipLineCodec) */
+    encoding: 'plain' | 'gzip';
+    /** whether sessions may be resumed (mining.subscribe with a session id) */
+    resume: boolean;
+    /** seconds without a message before the server drops the session (the hello reply's `timeout`) */
+    timeoutSeconds: number;
+    /** errors the server bears before closing the session (the hello reply's `maxerrors`) */
+    maxErrors: number;
+    /** the hello reply's `node` (the node software under the pool); default "Lode pool" */
+    node?: string;
+    /** shortest interval between a worker's mining.hashrate reports, seconds; faster ones get 220 */
+    hashrateMinIntervalSeconds: number;
+    /** seconds between the server's mining.hashrate notifications to each session; 0 = never */
+    hashrateNotifySeconds: number;
+  };
   difficulty: {
     /** difficulty (not target) given to new sessions; fractional allowed */
     initial: number;
