@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LineClient } from './support/line-client';
 import { entryPoints } from './support/paths';
 import { spawnLogged, type LoggedProcess } from './support/spawn-logged';
+
+/** The height (hex) of the last mining.notify among `notes`. */
+function notifyHeight(notes: Record<string, unknown>[]): string {
+  return (notes.filter((n) => n['method'] === 'mining.notify').pop()?.['params'] as string[])[1] as string;
+}
 
 /**
  * EthereumStratum/2.0.0 end to end: the ethash devnet (geth's eth_getWork /
@@ -17,11 +23,23 @@ describe('the ethash path end to end (ethash devnet, pool and miner as processes
   let pool: LoggedProcess;
   let miner: LoggedProcess;
   let stratumPort = 0;
+  let gzipPort = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lode-e2e-eth-'));
-    // ~2000 light hashes per block: a few seconds for one light-cache thread
-    devnet = spawnLogged('devnet', entryPoints.devnet, ['ethash', '--host', '127.0.0.1', '--port', '0', '--difficulty', '2000']);
+    // ~2000 light hashes per block: a few seconds for one light-cache thread. The chain starts one block
+    // before the first epoch boundary, so the second block is mined in epoch 1 (facts/ethash.md §2.1).
+    devnet = spawnLogged('devnet', entryPoints.devnet, [
+      'ethash',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--difficulty',
+      '2000',
+      '--start-height',
+      '29999',
+    ]);
     const listening = await devnet.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/, 60000);
     const rpcPort = Number(/127\.0\.0\.1:(\d+)/.exec(listening)?.[1]);
 
@@ -40,14 +58,20 @@ describe('the ethash path end to end (ethash devnet, pool and miner as processes
           difficulty: { initial: 40 },
           ethstratum: { timeoutSeconds: 60, maxErrors: 3, node: 'Lode ethash devnet', hashrateNotifySeconds: 5 },
         },
+        { name: 'es2-gzip', host: '127.0.0.1', port: 0, coin: 'eth', dialect: 'ethstratum', difficulty: { initial: 40 }, ethstratum: { encoding: 'gzip' } },
       ],
       shutdownGraceSeconds: 2,
     };
     const configFile = join(dir, 'pool.json');
     writeFileSync(configFile, JSON.stringify(config));
     pool = spawnLogged('pool', entryPoints.pool, ['--config', configFile, '--json']);
-    const line = await pool.waitFor(/pool listening/, 60000);
-    stratumPort = Number(((JSON.parse(line) as { url: string }).url.split(':').pop() as string));
+    await pool.waitFor(/"port":"es2-gzip".*pool listening|pool listening.*"port":"es2-gzip"/, 60000);
+    for (const line of pool.lines.filter((l) => l.includes('pool listening'))) {
+      const o = JSON.parse(line) as { port: string; url: string };
+      const port = Number(o.url.split(':').pop());
+      if (o.port === 'es2') stratumPort = port;
+      else gzipPort = port;
+    }
     miner = spawnLogged('miner', entryPoints.miner, [
       '--coin',
       'eth',
@@ -74,7 +98,16 @@ describe('the ethash path end to end (ethash devnet, pool and miner as processes
     await miner.waitFor(/share accepted/, 90000);
     await pool.waitFor(/share accepted/, 10000);
     await devnet.waitFor(/block \d+ accepted/, 170000);
-    await pool.waitFor(/block found at height \d+ hash [0-9a-f]{64} accepted by node/, 10000);
+    await pool.waitFor(/block found at height 29999 hash [0-9a-f]{64} accepted by node/, 10000);
+    expect(pool.count(/share rejected/)).toBe(0);
+  });
+
+  it('crosses the epoch boundary: epoch 1 work, the miner prepares epoch 1, the pool validates with its prebuilt cache, block 30000 accepted', async () => {
+    await miner.waitFor(/ethash epoch 1 ready/, 60000);
+    await devnet.waitFor(/block 30000 accepted/, 170000);
+    await pool.waitFor(/block found at height 30000 hash [0-9a-f]{64} accepted by node/, 10000);
+    // the pool built epoch 1's light cache in the background while epoch 0 was mined
+    expect(pool.count(/light cache for ethash epoch 1 built/)).toBe(1);
     expect(pool.count(/share rejected/)).toBe(0);
   });
 
@@ -99,7 +132,7 @@ describe('the ethash path end to end (ethash devnet, pool and miner as processes
       const set = notes.find((n) => n['method'] === 'mining.set')?.['params'] as Record<string, string>;
       expect(Object.keys(set).sort()).toEqual(['algo', 'epoch', 'extranonce', 'target']);
       expect(set['algo']).toBe('ethash');
-      expect(set['epoch']).toBe('0');
+      expect(set['epoch']).toBe(Number.parseInt(notifyHeight(notes), 16) >= 30000 ? '1' : '0');
       expect(set['extranonce']).toMatch(/^[0-9a-f]{4}$/);
       // target = 2^256 / 40, without leading zeros
       expect(BigInt(`0x${set['target']}`)).toBe((1n << 256n) / 40n);
@@ -121,6 +154,25 @@ describe('the ethash path end to end (ethash devnet, pool and miner as processes
       c.close();
     }
     await pool.waitFor(/"bye":true.*miner disconnected|miner disconnected.*"bye":true/, 10000);
+  });
+
+  it('speaks gzip after the hello reply on a gzip port: one base64(gzip(message)) line per message; a plain line then closes', async () => {
+    const c = await LineClient.open('127.0.0.1', gzipPort);
+    const zip = (text: string): string => `${gzipSync(Buffer.from(text)).toString('base64')}\n`;
+    const unzip = (line: string | undefined): Record<string, unknown> => JSON.parse(gunzipSync(Buffer.from(line as string, 'base64')).toString('utf8'));
+    try {
+      c.send('{"id":0,"method":"mining.hello","params":{"agent":"e2e/1.0","host":"127.0.0.1","port":"d05","proto":"EthereumStratum/2.0.0"}}\n');
+      expect((await c.reply(0)).reply).toMatchObject({ id: 0, result: { encoding: 'gzip' } });
+      c.send(zip('{"id":1,"method":"mining.subscribe"}'));
+      const subscribed = unzip(await c.next());
+      expect(subscribed).toEqual({ id: 1, result: expect.stringMatching(/^[0-9a-f]{16}$/) });
+      c.send('{"id":2,"method":"mining.noop"}\n');
+      let line: string | undefined;
+      do line = await c.next(10000);
+      while (line !== undefined);
+    } finally {
+      c.close();
+    }
   });
 
   it('resumes a session dropped without mining.bye: same id, same extranonce, the old worker token works without authorize', async () => {
