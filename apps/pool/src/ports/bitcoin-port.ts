@@ -2,6 +2,7 @@ import { BitcoinServerSession, type BitcoinServerHandler } from '@lode/dialect-b
 import type { MinerSession, PoolEngine } from '@lode/pool-engine';
 import { classicCodec, RpcPeer, StratumServer, type LodeLogger, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
+import { sessionOptionsFor } from './session-options';
 import { toNotifyParams } from './to-notify-params';
 
 /** Counters of one port, for the stats line. */
@@ -96,19 +97,7 @@ export class BitcoinPort {
     this.counters.connectionsTotal++;
     const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
-    const { difficulty } = this.config;
-    const session = this.engine.createSession({
-      remoteAddress: conn.remoteAddress ?? 'unknown',
-      port: this.config.port,
-      initialDifficulty: difficulty.initial,
-      vardiff: difficulty.vardiff && {
-        targetShareSeconds: difficulty.vardiff.targetShareSeconds,
-        retargetSeconds: difficulty.vardiff.retargetSeconds,
-        variancePercent: difficulty.vardiff.variancePercent,
-        minDifficulty: difficulty.vardiff.min,
-        maxDifficulty: difficulty.vardiff.max,
-      },
-    });
+    const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
 
     const handler: BitcoinServerHandler = {
       subscribe: async (req) => {

@@ -11,6 +11,7 @@ import {
   type StratumConnection,
 } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
+import { sessionOptionsFor } from './session-options';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
 import type { StratumPort } from './stratum-port';
 
@@ -129,20 +130,8 @@ export class EthStratumPort implements StratumPort {
     this.counters.connectionsTotal++;
     const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer<Eip1571Params>(conn, eip1571Codec, { logger: log, firstRequestId: 0, maxRequestId: 65535 });
-    const { difficulty } = this.config;
     const ethstratum = this.settings;
-    const session = this.engine.createSession({
-      remoteAddress: conn.remoteAddress ?? 'unknown',
-      port: this.config.port,
-      initialDifficulty: difficulty.initial,
-      vardiff: difficulty.vardiff && {
-        targetShareSeconds: difficulty.vardiff.targetShareSeconds,
-        retargetSeconds: difficulty.vardiff.retargetSeconds,
-        variancePercent: difficulty.vardiff.variancePercent,
-        minDifficulty: difficulty.vardiff.min,
-        maxDifficulty: difficulty.vardiff.max,
-      },
-    });
+    const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
     let abandoned = false;
     const handler: EthStratumServerHandler = {
       subscribe: async (req) => {
