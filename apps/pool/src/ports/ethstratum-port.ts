@@ -132,7 +132,6 @@ export class EthStratumPort implements StratumPort {
     const peer = new RpcPeer<Eip1571Params>(conn, eip1571Codec, { logger: log, firstRequestId: 0, maxRequestId: 65535 });
     const ethstratum = this.settings;
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
-    let abandoned = false;
     const handler: EthStratumServerHandler = {
       subscribe: async (req) => {
         const result = await session.subscribe(req);
@@ -188,8 +187,7 @@ export class EthStratumPort implements StratumPort {
       closed: (info) => {
         this.live.delete(entry);
         events.unsubscribe();
-        abandoned = info.bye;
-        void session.close({ abandon: abandoned });
+        void session.close({ abandon: info.bye });
         log.info({ reason: info.reason, byPeer: info.byPeer, bye: info.bye }, 'miner disconnected');
       },
     };
