@@ -98,8 +98,29 @@ export interface EthashWork {
   algo: 'ethash' | 'etchash';
 }
 
+/**
+ * Warthog stratum work (the 7-parameter `mining.notify`,
+ * specs/004_8dfd75be62003ef5.txt; facts/warthog.md §2, §4.4, §7).
+ * The header is prevHash ‖ target ‖ merkle root ‖ version ‖ ntime ‖ nonce,
+ * every integer big-endian; merkle root = SHA-256(merklePrefix ‖
+ * extranonce1 ‖ extranonce2), the two extranonces 10 bytes together.
+ */
+export interface WarthogWork {
+  dialect: 'warthog';
+  /** header bytes 0..31 in order (the previous block's sha256d, digest order), 64 hex */
+  prevHash: string;
+  /** 32 or 64 bytes, hex */
+  merklePrefix: string;
+  /** header version, uint32 (3 for Janushash v8 with VerusHash v2.2; 2 for v2.1) */
+  version: number;
+  /** the block target in TargetV2 form, uint32 as stored big-endian in header bytes 32..35 */
+  nbits: number;
+  /** the template's timestamp, uint32 Unix seconds */
+  ntime: number;
+}
+
 /** The work a job carries, per dialect (narrow on `work.dialect`). */
-export type DialectWork = StratumV1Work | EthashWork;
+export type DialectWork = StratumV1Work | EthashWork | WarthogWork;
 
 /**
  * One job built from a template. Shared by every session; each session's
@@ -159,6 +180,12 @@ export interface PowResult {
   hash: Buffer;
   /** coin-specific proof that goes into the block (ethash: mix digest, 32 bytes) */
   seal?: Buffer;
+  /**
+   * the block id as explorers print it, when it is not what displayHash(hash)
+   * gives (Warthog: the hash compared with targets is the Janushash number,
+   * the block id is sha256d of the header)
+   */
+  blockHash?: string;
 }
 
 /** The node's answer to a submitted block. */

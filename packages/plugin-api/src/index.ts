@@ -22,6 +22,7 @@ export type {
   ScanResult,
   ShareSubmission,
   StratumV1Work,
+  WarthogWork,
 } from './coin-plugin';
 
 /* DI tokens */

@@ -12,6 +12,8 @@ export interface BlockCandidate {
   hash: Buffer;
   /** the coin's extra proof from plugin.hashShare (ethash: the mix digest), when any */
   seal?: Buffer;
+  /** the block id from plugin.hashShare, when it differs from displayHash(hash) */
+  blockHash?: string;
   /** worker name */
   worker: string;
 }

@@ -55,8 +55,8 @@ export class BlockSubmitter {
   }
 
   private async run(candidate: BlockCandidate): Promise<void> {
-    const { job, share, header, hash, worker, seal } = candidate;
-    const displayHash = this.plugin.displayHash(hash);
+    const { job, share, header, hash, worker, seal, blockHash } = candidate;
+    const displayHash = blockHash ?? this.plugin.displayHash(hash);
     let found: FoundBlock;
     try {
       const blockHex = this.plugin.buildBlock(job, share, header, seal);

@@ -109,7 +109,7 @@ describe('ShareValidator', () => {
       h.plugin.hashShare = async (_job: CoinJob, header: Buffer) => {
         calls.push(header);
         await flush();
-        return { hash: Buffer.from(fakeHash(header)).reverse(), seal };
+        return { hash: Buffer.from(fakeHash(header)).reverse(), seal, blockHash: 'b1'.repeat(32) };
       };
       h.plugin.hashValue = (hash: Buffer) => BigInt(`0x${hash.toString('hex')}`);
       const seals: (Buffer | undefined)[] = [];
@@ -123,7 +123,8 @@ describe('ShareValidator', () => {
       const { session, events } = await h.miner();
       const job = lastJob(events);
       expect(await submitNonce(session, job, 3)).toMatchObject({ accepted: true, shareDifficulty: 3, block: false });
-      expect(await submitNonce(session, job, 5000)).toMatchObject({ accepted: true, block: true });
+      // the block id the plugin names (Warthog: sha256d, not the number compared with targets)
+      expect(await submitNonce(session, job, 5000)).toMatchObject({ accepted: true, block: true, hash: 'b1'.repeat(32) });
       expect(calls).toHaveLength(2);
       expect(h.plugin.hasher.calls).toBe(2); // only through the hashShare stub above
       expect(seals).toEqual([seal]);

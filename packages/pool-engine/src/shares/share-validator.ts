@@ -142,10 +142,11 @@ export class ShareValidator {
     const header = this.plugin.buildHeader(job, share);
     let hash: Buffer;
     let seal: Buffer | undefined;
+    let blockId: string | undefined;
     if (this.plugin.hashShare === undefined) {
       hash = this.plugin.hasher.hash(header);
     } else {
-      ({ hash, seal } = await this.plugin.hashShare(job, header));
+      ({ hash, seal, blockHash: blockId } = await this.plugin.hashShare(job, header));
     }
     const value = this.plugin.hashValue === undefined ? hashToBigInt(hash) : this.plugin.hashValue(hash);
     const applied = resolveShareTarget(entry, current);
@@ -164,8 +165,18 @@ export class ShareValidator {
         ),
       };
     }
-    const displayHash = this.plugin.displayHash(hash);
-    if (block) this.blocks.submit({ job, share, header, hash, worker, ...(seal === undefined ? {} : { seal }) });
+    const displayHash = blockId ?? this.plugin.displayHash(hash);
+    if (block) {
+      this.blocks.submit({
+        job,
+        share,
+        header,
+        hash,
+        worker,
+        ...(seal === undefined ? {} : { seal }),
+        ...(blockId === undefined ? {} : { blockHash: blockId }),
+      });
+    }
     const verdict: ShareVerdict = {
       accepted: true,
       difficulty: applied.difficulty,

@@ -55,8 +55,13 @@ function template(height: number, prevHash: string, tag = ''): CoinTemplate {
   return { height, prevHash, networkTarget: TARGET, raw: { height, previousblockhash: prevHash, tag, transactions: [] } };
 }
 
-async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 10));
+/** Polls `check` every 10 ms; fails naming `check` after 20 s (a slow CI machine, not a hang). */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${check.toString()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** What a wrapped node emitted, recorded by a subscription ended in afterEach. */
@@ -169,8 +174,9 @@ describe('RedisTemplateBus', () => {
   describe('when Redis restarts empty', () => {
     it('has one instance take the lease again and publish at once, never repeating a job id', async () => {
       chain.push(template(100, PREV_A));
-      const a = instance('a', { leaseMs: 300 });
-      const b = instance('b', { leaseMs: 300 });
+      // a lease long enough that a loaded 2-core machine renews it in time (no flapping between the two)
+      const a = instance('a', { leaseMs: 1500 });
+      const b = instance('b', { leaseMs: 1500 });
       await a.node.start();
       await b.node.start();
       await until(() => b.got.length === 1);
