@@ -142,3 +142,59 @@ export { EthRpcErrorCode, ethRpcError } from './ethash/rpc/eth-rpc-errors';
 export type { EthRpcContext, EthRpcMethod } from './ethash/rpc/eth-rpc-method';
 export { ETHASH_DEVNET_METHODS } from './ethash/rpc/methods/ethash-method-table';
 export { ETHASH_DEVNET_CHAIN_ID } from './ethash/rpc/methods/chain-methods';
+
+/* Warthog devnet: a Janus8 chain behind the Warthog node's HTTP API (/chain/mine, /chain/head, /chain/append) */
+export { startWarthogDevnet, DEFAULT_WARTHOG_DEVNET_PORT } from './warthog/warthog-devnet';
+export type { WarthogDevnet, WarthogDevnetOptions } from './warthog/warthog-devnet';
+export { runWarthogCli } from './warthog/cli/run-warthog-cli';
+export { WarthogDevnetNode } from './warthog/node/warthog-devnet-node';
+export type { WarthogDevnetNodeOptions } from './warthog/node/warthog-devnet-node';
+export type {
+  WarthogBlockEvent,
+  WarthogDevnetEventMap,
+  WarthogMaxBlocksEvent,
+  WarthogRejectedEvent,
+} from './warthog/node/warthog-devnet-events';
+export { formatWarthogLogLine } from './warthog/events/warthog-log-lines';
+export type { WarthogLogEvent } from './warthog/events/warthog-log-lines';
+export {
+  WarthogChain,
+  DEFAULT_DEVNET_TRANSFERS,
+  DEFAULT_WARTHOG_DEVNET_DIFFICULTY,
+  DEFAULT_WARTHOG_START_HEIGHT,
+  JANUS8_START_HEIGHT,
+  WARTHOG_BLOCK_SECONDS,
+} from './warthog/chain/warthog-chain';
+export type { AppendOutcome, AppendRequest, WarthogChainOptions } from './warthog/chain/warthog-chain';
+export type { WarthogBlock, WarthogTemplate } from './warthog/chain/warthog-block';
+export { WARTHOG_NODE_ERRORS } from './warthog/chain/node-errors';
+export type { WarthogNodeErrorName } from './warthog/chain/node-errors';
+export { difficultyFromTargetV2, targetV2FromDifficulty, targetV2Hex } from './warthog/chain/target-v2';
+export { WARTHOG_HEADER_SIZE, WARTHOG_HEADER_VERSION, parseWarthogHeader, serializeWarthogHeader } from './warthog/chain/warthog-header';
+export type { WarthogHeader } from './warthog/chain/warthog-header';
+export {
+  BODY_ADDRESS_SIZE,
+  BODY_EXTRANONCE_SIZE,
+  BODY_REWARD_SIZE,
+  BODY_TRANSFER_SIZE,
+  MAX_BODY_SIZE,
+  parseWarthogBody,
+  serializeWarthogBody,
+} from './warthog/chain/warthog-body';
+export type { WarthogBody } from './warthog/chain/warthog-body';
+export { bodyMerkleLeaves, bodyMerklePrefix, merkleRootFromPrefix } from './warthog/chain/body-merkle';
+export { devnetAccountId, parseWarthogAddress } from './warthog/chain/warthog-address';
+export { blockRewardE8, formatWart, HALVING_INTERVAL, INITIAL_BLOCK_REWARD_E8 } from './warthog/chain/block-reward';
+export { MEDIAN_N, TIMESTAMP_TOLERANCE_SECONDS, TimestampWindow } from './warthog/chain/timestamp-window';
+export type { TimestampVerdict } from './warthog/chain/timestamp-window';
+export type { JanushashVerifier } from './warthog/verify/janushash-verifier';
+export { nativeJanushashVerifier } from './warthog/verify/native-janushash-verifier';
+export { startWarthogHttpServer, DEFAULT_WARTHOG_MAX_BODY_BYTES } from './warthog/http/warthog-http-server';
+export type { WarthogHttpServer, WarthogHttpServerOptions } from './warthog/http/warthog-http-server';
+export type {
+  WarthogAppendEnvelope,
+  WarthogChainHead,
+  WarthogEnvelope,
+  WarthogErrorEnvelope,
+  WarthogMiningState,
+} from './warthog/http/warthog-envelope';

@@ -8,6 +8,7 @@ import type { Devnet } from '../devnet';
 import { formatLogLine } from '../events/log-lines';
 import type { DevnetLogEvent } from '../events/log-lines';
 import { runEthashCli } from '../ethash/cli/run-ethash-cli';
+import { runWarthogCli } from '../warthog/cli/run-warthog-cli';
 
 function parseNbits(value: string): number {
   if (!/^(0x)?[0-9a-fA-F]{8}$/.test(value)) throw new InvalidArgumentError(`nbits "${value}" is not 8 hex digits`);
@@ -38,6 +39,8 @@ const HELP_AFTER = `
 Other chains:
   lode-devnet ethash [options]   an ethash / ETChash chain behind geth's JSON-RPC
                                  (eth_getWork, eth_submitWork); see lode-devnet ethash --help
+  lode-devnet warthog [options]  a Warthog chain behind the node's HTTP API
+                                 (/chain/mine, /chain/head, /chain/append); see lode-devnet warthog --help
 
 Chain:
   A fixed devnet genesis, then blocks at a constant target from --nbits (no
@@ -66,7 +69,8 @@ Log lines (one per event, stdout; --json prints one JSON object per line):
 
 /**
  * Runs the `lode-devnet` command line: parses `argv`, starts the devnet
- * (Bitcoin by default; `lode-devnet ethash …` starts the ethash devnet, see runEthashCli),
+ * (Bitcoin by default; `lode-devnet ethash …` starts the ethash devnet, see runEthashCli;
+ * `lode-devnet warthog …` the Warthog devnet, see runWarthogCli),
  * prints one line per event to `print`, and stops on SIGINT / SIGTERM or
  * after --max-blocks blocks.
  *
@@ -76,6 +80,7 @@ Log lines (one per event, stdout; --json prints one JSON object per line):
  */
 export async function runCli(argv: readonly string[], print: (line: string) => void = console.log): Promise<number> {
   if (argv[2] === 'ethash') return runEthashCli(argv.slice(3), print);
+  if (argv[2] === 'warthog') return runWarthogCli(argv.slice(3), print);
   const program = new Command('lode-devnet')
     .description("A local Bitcoin chain that speaks bitcoind's JSON-RPC (getblocktemplate, submitblock, ...) for the demo and end-to-end tests.")
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
