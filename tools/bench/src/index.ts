@@ -9,3 +9,7 @@ export type { HashRate, RateStep } from './hash-rate';
 /* ethash light path: native hasher vs @ethereumjs/ethash (run dist/ethash-light.js) */
 export { formatEthashLightReport, runEthashLightBench } from './ethash-light';
 export type { EthashLightBenchOptions, EthashLightFigures, EthashLightReport } from './ethash-light';
+
+/* Warthog Janushash: VerusHash v2.2 portable vs AES-NI, and the scan rate with the per-job key (run dist/janushash.js) */
+export { formatJanushashReport, runJanushashBench } from './janushash';
+export type { JanushashBenchOptions, JanushashReport, JanushashRow } from './janushash';

@@ -78,7 +78,7 @@ export function buildMinerCommand(): Command {
     .option('-u, --user <worker>', 'worker name for mining.authorize (default: the user in the URL)')
     .option('-p, --pass <password>', 'password for mining.authorize', 'x')
     .option('-t, --threads <n>', 'native scan threads (default: number of CPUs)')
-    .option('--coin <id>', 'coin id to mine (btc; eth or etc with EthereumStratum/2.0.0)', 'btc')
+    .option('--coin <id>', 'coin id to mine (btc; eth or etc with EthereumStratum/2.0.0; wart with Warthog stratum)', 'btc')
     .option('--full-dataset', 'ethash: build the full dataset (GBs, minutes; progress is logged) and mine with it instead of the light cache', false)
     .option('--hashrate-report <seconds>', 'ethash: seconds between mining.hashrate reports to the pool; 0 turns them off', '30')
     .option('--plugins <list>', 'coin plugins to load: auto, or package names separated by commas', 'auto')

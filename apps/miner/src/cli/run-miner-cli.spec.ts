@@ -39,7 +39,7 @@ describe('runMinerCli', () => {
     it('exits 2 for a coin no plugin contributes', async () => {
       const { code, stderr } = await run('--url', 'stratum+tcp://127.0.0.1:3333', '-u', 'w', '--coin', 'ltc');
       expect(code).toBe(2);
-      expect(stderr).toContain("no loaded plugin contributes coin 'ltc' (loaded: btc, eth, etc)");
+      expect(stderr).toContain("no loaded plugin contributes coin 'ltc' (loaded: btc, eth, etc, wart)");
     });
   });
 

@@ -5,6 +5,7 @@ import { Container } from 'inversify';
 import { type CoinPlugin, discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
 import { EthMiner } from '../eth/eth-miner';
+import { WarthogMiner } from '../warthog/warthog-miner';
 import { Miner } from '../miner';
 import { createMinerLogger } from './create-logger';
 import type { TextSink } from './human-log-stream';
@@ -57,7 +58,16 @@ export async function runMinerCli(
     const found = discoverPlugins({ from: io.appDir ?? __dirname, plugins: config.plugins });
     const coin: CoinPlugin = selectCoin(loadPlugins(new Container(), found), config.coin);
     const tls = { rejectUnauthorized: config.tls.rejectUnauthorized, ca: readCa(config.tls.caFile) };
-    miner = coin.dialects.includes('ethstratum') ? new EthMiner({
+    miner = coin.dialects.includes('warthog') ? new WarthogMiner({
+      url: config.url,
+      user: config.user,
+      password: config.password,
+      coin,
+      threads: config.threads,
+      statsIntervalMs: config.statsIntervalMs,
+      logger: log,
+      tls,
+    }) : coin.dialects.includes('ethstratum') ? new EthMiner({
       url: config.url,
       user: config.user,
       password: config.password,

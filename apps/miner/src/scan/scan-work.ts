@@ -1,11 +1,22 @@
 import type { NotifyParams } from '@lode/dialect-bitcoin';
 import { targetFromDifficulty } from '@lode/mining';
 import type { CoinJob, CoinPlugin, ShareSubmission } from '@lode/plugin-api';
+import { LodeError } from '@lode/stratum-core';
 import { Extranonce2Counter } from './extranonce2-counter';
 import { VersionBitsCounter } from './version-bits-counter';
 
 /** Nonces in one header's range: the nonce is a uint32. */
 export const NONCE_RANGE = 2 ** 32;
+
+/**
+ * A job given as the coin's own CoinJob (a dialect other than Stratum v1's
+ * notify, e.g. Warthog's 7-parameter notify), with its clean flag. The
+ * header's version and ntime come from the work.
+ */
+export interface CoinJobSource {
+  job: CoinJob;
+  cleanJobs: boolean;
+}
 
 /** The extranonce a job is mined with: extranonce1 from the pool, the size of ours. */
 export interface ExtranonceAssignment {
@@ -85,7 +96,9 @@ export class ScanWork {
 
   /**
    * @param coin the plugin that builds headers and knows the difficulty-1 target
-   * @param params the notify's fields, as the Bitcoin client session decoded them
+   * @param params the notify's fields, as the Bitcoin client session decoded them, or a
+   *   CoinJob the miner built from another dialect's notify (its work must carry
+   *   `version` and `ntime`: bitcoin or warthog work)
    * @param difficulty the share difficulty bound to this job
    * @param extranonce the extranonce in effect for this job
    * @param createdAt ms since the Unix epoch, when the job arrived
@@ -95,20 +108,32 @@ export class ScanWork {
    */
   constructor(
     private readonly coin: CoinPlugin,
-    params: NotifyParams,
+    params: NotifyParams | CoinJobSource,
     difficulty: number,
     extranonce: ExtranonceAssignment,
     createdAt = Date.now(),
     versionMask?: number,
   ) {
-    this.jobId = params.jobId;
     this.difficulty = difficulty;
-    this.ntime = params.ntime;
     this.clean = params.cleanJobs;
-    this.jobVersion = params.version >>> 0;
     this.extranonce1 = extranonce.extranonce1;
     this.target = targetFromDifficulty(difficulty, coin.diff1Target);
     this.counter = new Extranonce2Counter(extranonce.extranonce2Size);
+    if ('job' in params) {
+      const { work } = params.job;
+      if (work.dialect === 'ethstratum') {
+        throw new LodeError('protocol', `job ${params.job.id} carries ethash work, which has no 80-byte header to scan`);
+      }
+      this.jobId = params.job.id;
+      this.ntime = work.ntime;
+      this.jobVersion = work.version >>> 0;
+      this.job = params.job;
+      this.setVersionMask(versionMask);
+      return;
+    }
+    this.jobId = params.jobId;
+    this.ntime = params.ntime;
+    this.jobVersion = params.version >>> 0;
     // Only the work fields matter to the header; height, prevHash and the network target are the pool's business.
     const job: CoinJob = {
       id: params.jobId,

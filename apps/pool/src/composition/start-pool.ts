@@ -9,6 +9,7 @@ import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig } from '../config/pool-config';
 import { BitcoinPort, type ExtranonceMoveReport } from '../ports/bitcoin-port';
 import { EthStratumPort } from '../ports/ethstratum-port';
+import { WarthogPort } from '../ports/warthog-port';
 import type { StratumPort } from '../ports/stratum-port';
 import { startReadApi, type RunningReadApi } from '../api/start-read-api';
 import { startRedisState, type RedisState } from './redis-state';
@@ -98,10 +99,14 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     const plugin = selectCoin(coins, portConfig.coin);
     const mask = plugin.versionRollingMask?.(config.coins[portConfig.coin] ?? {}) ?? 0;
     const portLog = logger.child({ port: portConfig.name });
-    const port: StratumPort =
-      portConfig.dialect === 'ethstratum'
-        ? new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, tls)
-        : new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, tls);
+    let port: StratumPort;
+    if (portConfig.dialect === 'ethstratum') {
+      port = new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, tls);
+    } else if (portConfig.dialect === 'warthog') {
+      port = new WarthogPort(portConfig, engine, portLog, config.log.shares, tls);
+    } else {
+      port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, tls);
+    }
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });

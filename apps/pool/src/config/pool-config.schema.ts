@@ -57,7 +57,7 @@ export const poolConfigSchema = {
           host: { type: 'string', default: '0.0.0.0' },
           port: { type: 'integer', minimum: 0, maximum: 65535 },
           coin: { type: 'string', minLength: 1 },
-          dialect: { enum: ['bitcoin', 'ethstratum'], default: 'bitcoin' },
+          dialect: { enum: ['bitcoin', 'ethstratum', 'warthog'], default: 'bitcoin' },
           // filled in (with its defaults) for ethstratum ports only, see parsePoolConfig
           ethstratum: {
             type: 'object',

@@ -53,7 +53,7 @@ export interface PortConfig {
   port: number;
   coin: string;
   /** the port's Stratum dialect; it must be one of the coin plugin's dialects */
-  dialect: 'bitcoin' | 'ethstratum';
+  dialect: 'bitcoin' | 'ethstratum' | 'warthog';
   /** EthereumStratum/2.0.0 session settings (specs/003_fafafa51dc5fa36a.txt "Session Handling - Hello"); only for dialect ethstratum */
   ethstratum?: {
     /** offered in the mining.hello reply; gzip = each line base64(gzip(message)) (stratum-core gzipLineCodec) */
