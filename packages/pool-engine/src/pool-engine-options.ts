@@ -46,6 +46,13 @@ export interface PoolEngineOptions {
    * 3 to 6 heights, facts/ethash.md §5.1, §7.3). Older ones stay 'stale'.
    */
   acceptStaleHeights?: number;
+  /**
+   * how log lines name a share that meets the job's network target and who
+   * judges it (default `{ noun: 'block', judge: 'node' }`); a proxy, whose
+   * "network target" is the upstream pool's share target, passes
+   * `{ noun: 'upstream share', judge: 'upstream' }`
+   */
+  candidateWording?: { noun: string; judge: string };
   /** hashrate window of the stats, seconds (default 600) */
   statsWindowSeconds?: number;
   /** decides whether a worker may submit (default: any name of 1..128 characters) */

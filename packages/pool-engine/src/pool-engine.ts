@@ -121,7 +121,7 @@ export class PoolEngine {
       ...(options.refreshIntervalMs === undefined ? {} : { refreshIntervalMs: options.refreshIntervalMs }),
       logger: this.logger,
     });
-    this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger);
+    this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger, options.candidateWording);
     this.blocks$ = this.blocks.blocks$;
     this.validator = new ShareValidator(config.plugin, this.jobs, this.blocks, {
       duplicateIndex:

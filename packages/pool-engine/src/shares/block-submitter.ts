@@ -25,12 +25,23 @@ export class BlockSubmitter {
   /** every block candidate with the node's answer; completes on complete() */
   readonly blocks$: Observable<FoundBlock> = this.blocksSubject.asObservable();
 
+  private readonly noun: string;
+  private readonly judge: string;
+
+  /**
+   * @param wording how the log lines name a candidate and who judges it
+   *   (default "block" and "node"; a proxy forwarding upstream-worthy shares
+   *   says "upstream share" and "upstream")
+   */
   constructor(
     private readonly plugin: CoinPlugin,
     private readonly node: CoinNode,
     logger: LodeLogger = silentLogger,
+    wording: { noun: string; judge: string } = { noun: 'block', judge: 'node' },
   ) {
     this.logger = logger.child({ component: 'block-submitter', coin: plugin.id });
+    this.noun = wording.noun;
+    this.judge = wording.judge;
   }
 
   /** submissions not yet answered */
@@ -81,19 +92,19 @@ export class BlockSubmitter {
       this.lastAcceptedHeight = Math.max(this.lastAcceptedHeight, found.height);
       this.logger.info(
         { height: found.height, hash: found.hash, worker, jobId: job.id },
-        `block found at height ${found.height} hash ${found.hash} accepted by node`,
+        `${this.noun} found at height ${found.height} hash ${found.hash} accepted by ${this.judge}`,
       );
     } else if (found.height <= this.lastAcceptedHeight) {
       // Two shares on one job both met the network target before the new
       // template arrived: the node keeps the first, the second is an orphan.
       this.logger.warn(
         { height: found.height, hash: found.hash, worker, jobId: job.id, reason: found.reason },
-        `block found at height ${found.height} hash ${found.hash} not accepted: ${found.reason} (this pool's block at that height came first)`,
+        `${this.noun} found at height ${found.height} hash ${found.hash} not accepted: ${found.reason} (this pool's ${this.noun} at that height came first)`,
       );
     } else {
       this.logger.error(
         { height: found.height, hash: found.hash, worker, jobId: job.id, reason: found.reason },
-        `block found at height ${found.height} hash ${found.hash} not accepted: ${found.reason}`,
+        `${this.noun} found at height ${found.height} hash ${found.hash} not accepted: ${found.reason}`,
       );
     }
     this.blocksSubject.next(found);
