@@ -43,6 +43,12 @@ export interface NegotiatedVersionRolling {
   negotiated: number;
   /** the mask last told to the miner (configure reply or set_version_mask): negotiated & ~(last job's version), uint32 */
   mask: number;
+  /**
+   * the mask the miner asked for (uint32; ffffffff when it sent none), kept
+   * so that a server mask changed at run time (BitcoinServerSession.setServerMask)
+   * is intersected with it again
+   */
+  minerMask?: number;
 }
 
 /** The per-connection state the built-in extensions read and write (part of the server session's state). */

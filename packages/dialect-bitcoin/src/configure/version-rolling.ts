@@ -102,7 +102,7 @@ export const versionRollingExtension: ConfigureExtension = {
     }
     const negotiated = (serverMask & minerMask) >>> 0;
     const mask = effectiveVersionMask(negotiated, ctx.state.lastJobVersion);
-    ctx.state.versionRolling = { negotiated, mask };
+    ctx.state.versionRolling = { negotiated, mask, minerMask: minerMask >>> 0 };
     if (mask === 0) {
       ctx.logger.warn(
         { minerMask: uint32ToHex(minerMask), serverMask: uint32ToHex(serverMask) },

@@ -21,7 +21,8 @@ export interface ServerMethodContext extends ConfigureServerContext {
   readonly handler: BitcoinServerHandler;
   readonly state: ServerSessionState;
   readonly logger: LodeLogger;
-  readonly versionRolling: VersionRollingOptions | undefined;
+  /** the port's policy; its serverMask may change at run time (BitcoinServerSession.setServerMask) */
+  versionRolling: VersionRollingOptions | undefined;
   readonly configure: ConfigureRegistry;
   readonly maxWorkers: number;
 }

@@ -260,6 +260,39 @@ export class BitcoinServerSession {
   }
 
   /**
+   * Changes this connection's BIP 310 server mask at run time: a proxy
+   * whose upstream sent `mining.set_version_mask`, or that moved the miner
+   * to an upstream connection with another negotiated mask. Later
+   * `mining.configure` requests are answered with the new mask. When version
+   * rolling was negotiated, the mask is intersected again with what the
+   * miner asked for, the bits of the last job's version are removed, and,
+   * when the result differs from the mask last told, `mining.set_version_mask`
+   * goes out at once (valid at once, BIP 310); submits are checked against
+   * the new mask from then on. 0 stops version rolling (the miner is told
+   * mask 00000000). On a port created without a version-rolling policy this
+   * creates one (allowWithoutConfigure false).
+   *
+   * @param serverMask uint32, e.g. 0x1fffe000
+   * @throws LodeError('config') if serverMask is not a uint32
+   * @see specs/002_b8c80480aecfabab.txt 'Notification "mining.set_version_mask"'
+   */
+  setServerMask(serverMask: number): void {
+    if (!Number.isInteger(serverMask) || serverMask < 0 || serverMask > 0xffffffff) {
+      throw new LodeError('config', `server mask ${String(serverMask)} is not a uint32 (e.g. 0x1fffe000)`);
+    }
+    const policy = this.ctx.versionRolling;
+    if (policy === undefined) this.ctx.versionRolling = { serverMask, allowWithoutConfigure: false };
+    else policy.serverMask = serverMask;
+    const vr = this.state.versionRolling;
+    if (vr === undefined) return;
+    vr.negotiated = (serverMask & (vr.minerMask ?? vr.negotiated)) >>> 0;
+    const mask = effectiveVersionMask(vr.negotiated, this.state.lastJobVersion);
+    if (mask === vr.mask) return;
+    vr.mask = mask;
+    this.emit('other', BitcoinMethods.SET_VERSION_MASK, encodeVersionMaskParams(mask));
+  }
+
+  /**
    * Sends `mining.set_extranonce [extranonce1 hex, extranonce2Size]`, only to
    * a miner that sent `mining.extranonce.subscribe` or configured the BIP 310
    * "subscribe-extranonce" extension. The session validates
