@@ -13,3 +13,7 @@ export type { EthashLightBenchOptions, EthashLightFigures, EthashLightReport } f
 /* Warthog Janushash: VerusHash v2.2 portable vs AES-NI, and the scan rate with the per-job key (run dist/janushash.js) */
 export { formatJanushashReport, runJanushashBench } from './janushash';
 export type { JanushashBenchOptions, JanushashReport, JanushashRow } from './janushash';
+
+/* Stratum proxy: share round trip and shares/s via apps/proxy vs direct to apps/pool (run dist/proxy-latency.js) */
+export { formatProxyLatencyReport, runProxyLatencyBench } from './proxy-latency';
+export type { ForwardFigures, PathFigures, ProxyLatencyBenchOptions, ProxyLatencyReport, RoundTrip } from './proxy-latency';
