@@ -35,5 +35,7 @@ export type { DownstreamMiner } from './downstream-miner';
 
 /* Ports (the dialect registry, core/dialects.ts, is exported from the app's index, not here: it imports the dialect folders) */
 export type { MinerSnapshot, ProxyPort, ProxyPortContext, ProxyPortCounters } from './proxy-port';
+export { ProxyStratumPort } from './proxy-stratum-port';
+export type { ProxyConnection, ProxyConnectionContext } from './proxy-stratum-port';
 export { sessionOptionsFor } from './session-options';
 export type { SubscriptionSnapshot, UpstreamSnapshot } from './upstream-snapshot';

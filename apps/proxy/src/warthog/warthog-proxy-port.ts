@@ -1,12 +1,6 @@
-import { WorkerStats } from '@lode/pool-engine';
-import { StratumServer } from '@lode/stratum-core';
-import type { LodeLogger, StratumConnection } from '@lode/stratum-core';
-import type { ProxyPortConfig } from '../config/proxy-config';
-import type { MinerSnapshot, ProxyPort, ProxyPortContext, ProxyPortCounters } from '../core/proxy-port';
+import type { ProxyPortContext } from '../core/proxy-port';
+import { ProxyStratumPort } from '../core/proxy-stratum-port';
 import { WarthogProxyConnection } from './warthog-proxy-connection';
-
-/** Connections whose share statistics are kept at once (least recently active forgotten first). */
-const MAX_TRACKED_CONNECTIONS = 100000;
 
 /**
  * One listening Warthog stratum port of the proxy
@@ -14,67 +8,8 @@ const MAX_TRACKED_CONNECTIONS = 100000;
  * a {@link WarthogProxyConnection} (RpcPeer with the classic codec +
  * WarthogServerSession + a MinerSession from the subscription the router picks).
  */
-export class WarthogProxyPort implements ProxyPort {
-  readonly name: string;
-  readonly counters: ProxyPortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
-  private readonly server: StratumServer;
-  private readonly live = new Set<WarthogProxyConnection>();
-  private readonly stats: WorkerStats;
-  private readonly logger: LodeLogger;
-  private readonly config: ProxyPortConfig;
-
-  constructor(private readonly context: ProxyPortContext) {
-    const { config, logger, tls, plugin } = context;
-    this.config = config;
-    this.name = config.name;
-    this.logger = logger;
-    this.stats = new WorkerStats({ diff1Target: plugin.diff1Target, maxWorkers: MAX_TRACKED_CONNECTIONS });
-    this.server = new StratumServer(
-      {
-        host: config.host,
-        port: config.port,
-        ...(tls === undefined ? {} : { tls }),
-        maxLineBytes: config.maxLineBytes,
-        idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-      },
-      logger,
-    );
-    this.server.connections$.subscribe((conn) => this.accept(conn));
-  }
-
-  listen(): Promise<{ host: string; port: number }> {
-    return this.server.listen();
-  }
-
-  stopAccepting(): Promise<void> {
-    return this.server.stopAccepting();
-  }
-
-  closeAll(reason: string): void {
-    this.server.closeAll(reason);
-  }
-
-  get connectionCount(): number {
-    return this.server.connectionCount;
-  }
-
-  miners(): MinerSnapshot[] {
-    const hashrates = new Map(this.stats.snapshot().workers.map((w) => [w.worker, w.hashrate]));
-    return [...this.live].map((c) => c.snapshot(hashrates.get(c.id) ?? 0));
-  }
-
-  private accept(conn: StratumConnection): void {
-    this.counters.connectionsTotal++;
-    const connection = new WarthogProxyConnection(conn, {
-      config: this.config,
-      router: this.context.router,
-      logger: this.logger,
-      logShares: this.context.logShares,
-      counters: this.counters,
-      stats: this.stats,
-      now: Date.now,
-    });
-    this.live.add(connection);
-    conn.closed$.subscribe(() => this.live.delete(connection));
+export class WarthogProxyPort extends ProxyStratumPort<WarthogProxyConnection> {
+  constructor(context: ProxyPortContext) {
+    super(context, (conn, deps) => new WarthogProxyConnection(conn, deps));
   }
 }
