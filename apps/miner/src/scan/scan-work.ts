@@ -24,6 +24,13 @@ export interface ExtranonceAssignment {
   extranonce1: Buffer;
   /** bytes of extranonce2 the pool expects in `mining.submit` */
   extranonce2Size: number;
+  /**
+   * the first extranonce2 value, 0 <= start < 2^(8 * extranonce2Size)
+   * (default 0). A miner whose pool may send the same work again under a
+   * new job id (Warthog: a refresh of an unchanged template) starts each
+   * job at a random value, so it does not find the same shares twice.
+   */
+  extranonce2Start?: bigint;
 }
 
 /** One range of nonces over one header, ready for `hasher.scan`. */
@@ -118,7 +125,7 @@ export class ScanWork {
     this.clean = params.cleanJobs;
     this.extranonce1 = extranonce.extranonce1;
     this.target = targetFromDifficulty(difficulty, coin.diff1Target);
-    this.counter = new Extranonce2Counter(extranonce.extranonce2Size);
+    this.counter = new Extranonce2Counter(extranonce.extranonce2Size, extranonce.extranonce2Start ?? 0n);
     if ('job' in params) {
       const { work } = params.job;
       if (work.dialect === 'ethstratum') {

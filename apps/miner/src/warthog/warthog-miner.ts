@@ -1,4 +1,5 @@
 import { WarthogClientSession, type WarthogClientJob } from '@lode/dialect-warthog';
+import { randomBytes } from 'node:crypto';
 import { formatHashrate } from '@lode/mining';
 import type { CoinJob, CoinPlugin, ScanHit } from '@lode/plugin-api';
 import {
@@ -211,6 +212,8 @@ export class WarthogMiner {
       this.link = link;
       this.backoff.reset();
       for (const job of early.splice(0)) this.onJob(link, job);
+      // a job may have arrived between the subscribe and the authorize replies: the scan loop waits for this link
+      this.wakeScan?.();
     } catch (e) {
       conn.close(`handshake failed: ${(e as Error).message}`);
       subscriptions.unsubscribe();
@@ -237,6 +240,8 @@ export class WarthogMiner {
     const scan = new ScanWork(this.options.coin, { job: coinJob, cleanJobs: job.clean }, job.difficulty, {
       extranonce1: link.extranonce1,
       extranonce2Size: link.extranonce2Size,
+      // A pool may send unchanged work again under a new job id (a template refresh): a random start avoids repeating shares.
+      extranonce2Start: BigInt(`0x${randomBytes(8).toString('hex')}`) % (1n << BigInt(8 * link.extranonce2Size)),
     });
     // Warthog's notify has no "keep the old jobs" use for a CPU miner: the newest job is mined.
     this.work = { link, scan };
