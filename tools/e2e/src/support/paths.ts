@@ -8,6 +8,7 @@ export const entryPoints = {
   devnet: resolve(repoRoot, 'tools/devnet/dist/main.js'),
   pool: resolve(repoRoot, 'apps/pool/dist/main.js'),
   miner: resolve(repoRoot, 'apps/miner/dist/main.js'),
+  proxy: resolve(repoRoot, 'apps/proxy/dist/main.js'),
 };
 
 /** A regtest P2WPKH address for devnet payouts (hash160 = first 20 bytes of sha256("lode devnet payout")). */
