@@ -2,8 +2,8 @@
 export * from './core';
 
 /* Dialects */
-export { proxyDialect, proxyDialects } from './core/dialects';
-export type { ProxyDialect } from './core/dialects';
+export { proxyDialect, proxyDialects } from './dialects';
+export type { ProxyDialect } from './core/proxy-dialect';
 export { bitcoinDialect, BitcoinProxyConnection, BitcoinProxyPort, BitcoinUpstreamLink, connectBitcoinUpstream, coinbaseHeight } from './bitcoin';
 export type { BitcoinUpstreamLinkOptions } from './bitcoin';
 export { ethstratumDialect } from './ethstratum';

@@ -1,4 +1,4 @@
-import type { ProxyDialect } from '../core/dialects';
+import type { ProxyDialect } from '../core/proxy-dialect';
 import { BitcoinProxyPort } from './bitcoin-proxy-port';
 import { connectBitcoinUpstream } from './connect-bitcoin-upstream';
 

@@ -6,7 +6,7 @@ import type { CoinPlugin } from '@lode/plugin-api';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { startStatsApi, type RunningStatsApi } from '../api/start-stats-api';
 import type { ProxyConfig } from '../config/proxy-config';
-import { proxyDialect } from '../core/dialects';
+import { proxyDialect } from '../dialects';
 import type { MinerSnapshot, ProxyPort } from '../core/proxy-port';
 import { Router } from '../core/router';
 import type { ProxyDialectName } from '../core/subdivision';

@@ -33,7 +33,8 @@ export { Router } from './router';
 export type { RouterOptions } from './router';
 export type { DownstreamMiner } from './downstream-miner';
 
-/* Ports (the dialect registry, core/dialects.ts, is exported from the app's index, not here: it imports the dialect folders) */
+/* Ports (the dialect registry is src/dialects.ts: core knows no dialect) */
+export type { ProxyDialect } from './proxy-dialect';
 export type { MinerSnapshot, ProxyPort, ProxyPortContext, ProxyPortCounters } from './proxy-port';
 export { ProxyStratumPort } from './proxy-stratum-port';
 export type { ProxyConnection, ProxyConnectionContext } from './proxy-stratum-port';

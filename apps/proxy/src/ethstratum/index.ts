@@ -1,4 +1,4 @@
-import type { ProxyDialect } from '../core/dialects';
+import type { ProxyDialect } from '../core/proxy-dialect';
 import { connectEthUpstream } from './connect-eth-upstream';
 import { EthProxyPort } from './eth-proxy-port';
 

@@ -1,4 +1,4 @@
-import type { ProxyDialect } from '../core/dialects';
+import type { ProxyDialect } from '../core/proxy-dialect';
 import { connectWarthogUpstream } from './connect-warthog-upstream';
 import { WarthogProxyPort } from './warthog-proxy-port';
 
