@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { targetFromDifficulty } from '@lode/mining';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { UpstreamJob } from '../core/upstream-link';
@@ -15,15 +17,15 @@ afterEach(async () => {
   for (const p of pools.splice(0)) await p.stop();
 });
 
-async function pool(options: { refuseUser?: string } = {}): Promise<FakeBitcoinPool> {
+async function pool(options: { refuseUser?: string; tls?: { cert: Buffer; key: Buffer } } = {}): Promise<FakeBitcoinPool> {
   const p = await FakeBitcoinPool.start({ plugin, extranonce2Size: 8, difficulty: 2 ** -16, ...options });
   pools.push(p);
   return p;
 }
 
-async function open(p: FakeBitcoinPool, user = 'proxy.main'): Promise<BitcoinUpstreamLink> {
+async function open(p: FakeBitcoinPool, user = 'proxy.main', tls?: { rejectUnauthorized?: boolean; ca?: Buffer }): Promise<BitcoinUpstreamLink> {
   const link = await BitcoinUpstreamLink.open(
-    { name: 'primary', url: p.url, user, password: 'x' },
+    { name: 'primary', url: p.url, user, password: 'x', ...(tls === undefined ? {} : { tls }) },
     { diff1Target: plugin.diff1Target, connectTimeoutMs: 2000, userAgent: 'lode-proxy/test', logger: silentLogger },
   );
   links.push(link);
@@ -72,6 +74,23 @@ describe('BitcoinUpstreamLink', () => {
         (e: unknown) => e,
       );
       expect(LodeError.is(error, 'connection')).toBe(true);
+    });
+  });
+
+  describe('when the upstream speaks TLS (stratum+tls) with a self-signed certificate', () => {
+    const fixtures = join(__dirname, '../../../../packages/stratum-core/src/testing/fixtures');
+    const cert = readFileSync(join(fixtures, 'localhost-cert.pem'));
+    const key = readFileSync(join(fixtures, 'localhost-key.pem'));
+
+    it('refuses it by default, naming the verification failure, and mines with it when told to accept it', async () => {
+      const p = await pool({ tls: { cert, key } });
+      expect(p.url).toMatch(/^stratum\+tls:\/\//);
+      const refused = await open(p).catch((e: unknown) => e);
+      expect(LodeError.is(refused, 'connection')).toBe(true);
+      expect((refused as Error).message).toMatch(/SELF_SIGNED|self.signed|DEPTH_ZERO/i);
+      const link = await open(p, 'proxy.main', { rejectUnauthorized: false });
+      expect(link.extranonce2Size).toBe(8);
+      expect(collect(link)).toHaveLength(1);
     });
   });
 

@@ -115,6 +115,7 @@ export class BitcoinUpstreamLink implements UpstreamLink {
     const logger = options.logger.child({ upstream: endpoint.name });
     const connection = await connectStratum(endpoint.url, {
       connectTimeoutMs: options.connectTimeoutMs,
+      ...(endpoint.tls === undefined ? {} : { tls: endpoint.tls }),
       maxLineBytes: MAX_UPSTREAM_LINE_BYTES,
       logger,
     });

@@ -69,7 +69,16 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
       .filter((u) => u.coin === coin && u.dialect === dialectName)
       .map((u) => {
         const group = new UpstreamGroup({
-          upstream: { name: u.name, url: u.url, user: u.user, password: u.password, priority: u.priority, weight: u.weight, dialect: u.dialect },
+          upstream: {
+            name: u.name,
+            url: u.url,
+            user: u.user,
+            password: u.password,
+            priority: u.priority,
+            weight: u.weight,
+            dialect: u.dialect,
+            ...(u.tls === undefined ? {} : { tls: upstreamTls(u.tls) }),
+          },
           connector: dialect.connect,
           plugin: speaking(coin, dialectName, `upstream ${u.name}`),
           credentials: config.credentials,
@@ -194,4 +203,12 @@ function logStats(logger: LodeLogger, upstreams: UpstreamSnapshot[], miners: Min
     },
     'proxy stats',
   );
+}
+
+/** The TLS settings of an upstream connection from its config (the CA file read once, at start). */
+function upstreamTls(tls: { caFile?: string; insecure?: boolean }): { rejectUnauthorized?: boolean; ca?: Buffer } {
+  return {
+    ...(tls.insecure === true ? { rejectUnauthorized: false } : {}),
+    ...(tls.caFile === undefined ? {} : { ca: readTlsFile(tls.caFile) }),
+  };
 }

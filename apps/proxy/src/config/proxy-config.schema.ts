@@ -41,6 +41,11 @@ export const proxyConfigSchema = {
           weight: { type: 'number', exclusiveMinimum: 0, maximum: 1000000, default: 1 },
           coin: { type: 'string', minLength: 1 },
           dialect: { enum: ['bitcoin', 'ethstratum', 'warthog'], default: 'bitcoin' },
+          tls: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { caFile: { type: 'string', minLength: 1 }, insecure: { type: 'boolean', default: false } },
+          },
         },
       },
     },

@@ -59,6 +59,12 @@ export interface UpstreamConfig {
   /** coin id ("btc") */
   coin: string;
   dialect: ProxyDialectName;
+  /**
+   * TLS of a stratum+ssl / stratum+tls upstream: `caFile` is a PEM file of
+   * the CA (or the pool's self-signed certificate) to trust; `insecure`
+   * accepts any certificate (test pools only)
+   */
+  tls?: { caFile?: string; insecure?: boolean };
 }
 
 /** One listening downstream port. */

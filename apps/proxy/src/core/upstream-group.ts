@@ -280,7 +280,13 @@ export class UpstreamGroup {
     let sub: Subscription;
     try {
       const link = await connector(
-        { name: upstream.name, url: upstream.url, user: upstream.user, password: upstream.password },
+        {
+          name: upstream.name,
+          url: upstream.url,
+          user: upstream.user,
+          password: upstream.password,
+          ...(upstream.tls === undefined ? {} : { tls: upstream.tls }),
+        },
         { diff1Target: plugin.diff1Target, logger: this.logger, connectTimeoutMs, userAgent },
       );
       if (this.stopped) {

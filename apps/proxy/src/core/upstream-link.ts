@@ -98,6 +98,8 @@ export interface UpstreamEndpoint {
   url: string;
   user: string;
   password: string;
+  /** TLS settings for a stratum+ssl / stratum+tls URL (default: verify against the system CAs) */
+  tls?: { rejectUnauthorized?: boolean; ca?: Buffer };
 }
 
 /**

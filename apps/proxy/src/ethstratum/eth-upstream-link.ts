@@ -105,7 +105,10 @@ export class EthUpstreamLink implements UpstreamLink {
   static async open(endpoint: UpstreamEndpoint, options: EthUpstreamLinkOptions): Promise<EthUpstreamLink> {
     const url = parseStratumUrl(endpoint.url);
     const log = options.logger.child({ upstream: endpoint.name, dialect: 'ethstratum' });
-    const conn = await connectStratum(endpoint.url, { connectTimeoutMs: options.connectTimeoutMs });
+    const conn = await connectStratum(endpoint.url, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      ...(endpoint.tls === undefined ? {} : { tls: endpoint.tls }),
+    });
     const peer = new RpcPeer<Eip1571Params>(conn, eip1571Codec, { logger: log, firstRequestId: 0, maxRequestId: 65535 });
     const session = new EthStratumClientSession(peer, { logger: log });
     const link = new EthUpstreamLink(endpoint.name, endpoint, session, log);

@@ -24,6 +24,8 @@ export interface FakeBitcoinPoolOptions {
   port?: number;
   /** a user this pool refuses at authorize */
   refuseUser?: string;
+  /** listen with TLS (stratum+tls) with this certificate and key, PEM */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 /** One share as the fake pool received and judged it. */
@@ -95,7 +97,7 @@ export class FakeBitcoinPool {
   }
 
   get url(): string {
-    return `stratum+tcp://127.0.0.1:${this.boundPort}`;
+    return `stratum+${this.options.tls === undefined ? 'tcp' : 'tls'}://127.0.0.1:${this.boundPort}`;
   }
 
   /** connections open now */
@@ -165,7 +167,7 @@ export class FakeBitcoinPool {
   }
 
   private async listen(port: number): Promise<void> {
-    const server = new StratumServer({ host: '127.0.0.1', port, maxLineBytes: 65536 });
+    const server = new StratumServer({ host: '127.0.0.1', port, maxLineBytes: 65536, ...(this.options.tls === undefined ? {} : { tls: this.options.tls }) });
     server.connections$.subscribe((conn) => this.accept(conn));
     this.boundPort = (await server.listen()).port;
     this.server = server;

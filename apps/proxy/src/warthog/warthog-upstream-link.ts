@@ -119,7 +119,10 @@ export class WarthogUpstreamLink implements UpstreamLink {
       throw new LodeError('config', `upstream ${endpoint.name}: ${url.scheme}:// is EthereumStratum/2.0.0; Warthog stratum uses stratum+tcp:// (or +ssl, +tls)`);
     }
     const log = options.logger.child({ upstream: endpoint.name, dialect: 'warthog' });
-    const conn = await connectStratum(endpoint.url, { connectTimeoutMs: options.connectTimeoutMs });
+    const conn = await connectStratum(endpoint.url, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      ...(endpoint.tls === undefined ? {} : { tls: endpoint.tls }),
+    });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
     const legacySubmit = options.legacySubmit ?? false;
     const session = new WarthogClientSession(peer, { logger: log, legacySubmit });
