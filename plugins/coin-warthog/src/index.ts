@@ -29,12 +29,12 @@ export { createWarthogHasher } from './hasher/warthog-hasher';
 export type { WarthogHasher, WarthogHasherImplementation, WarthogHasherOptions, WarthogScanResult } from './hasher/warthog-hasher';
 
 /* Targets: TargetV2 <-> difficulty <-> 256-bit target (2^256 / difficulty) */
-export { WARTHOG_DIFF1_TARGET } from './target/warthog-diff1-target';
-export { decodeTargetV2 } from './target/decode-target-v2';
-export type { DecodedTargetV2 } from './target/decode-target-v2';
-export { targetV2ToDifficulty } from './target/target-v2-to-difficulty';
-export { difficultyToTargetV2 } from './target/difficulty-to-target-v2';
-export { targetV2ToBigint } from './target/target-v2-to-bigint';
+export { WARTHOG_DIFF1_TARGET } from './target-v2/warthog-diff1-target';
+export { decodeTargetV2 } from './target-v2/decode-target-v2';
+export type { DecodedTargetV2 } from './target-v2/decode-target-v2';
+export { targetV2ToDifficulty } from './target-v2/target-v2-to-difficulty';
+export { difficultyToTargetV2 } from './target-v2/difficulty-to-target-v2';
+export { targetV2ToBigint } from './target-v2/target-v2-to-bigint';
 
 /* Header and merkle root */
 export { WARTHOG_EXTRANONCE_BYTES, warthogMerkleRoot } from './merkle/warthog-merkle-root';

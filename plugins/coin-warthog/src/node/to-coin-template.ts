@@ -1,6 +1,6 @@
 import { LodeError, type CoinTemplate } from '@lode/plugin-api';
 import type { WarthogMiningState } from '../rpc/warthog-mining-state';
-import { targetV2ToBigint } from '../target/target-v2-to-bigint';
+import { targetV2ToBigint } from '../target-v2/target-v2-to-bigint';
 import type { WarthogTemplateRaw } from './warthog-template-raw';
 
 /**

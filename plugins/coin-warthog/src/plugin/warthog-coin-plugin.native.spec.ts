@@ -3,7 +3,7 @@ import { LodeError, type ShareSubmission } from '@lode/plugin-api';
 import { createWarthogHasher } from '../hasher/warthog-hasher';
 import { loadWarthogNative } from '../native';
 import { toCoinTemplate } from '../node/to-coin-template';
-import { targetV2ToBigint } from '../target/target-v2-to-bigint';
+import { targetV2ToBigint } from '../target-v2/target-v2-to-bigint';
 import { MINING_STATE } from '../testing/warthog-node-answers.fixture';
 import { A1, A2, A3, A4, SESSION, SHARE_PREFIX, SHARES } from '../testing/warthog-vectors.fixture';
 import { WarthogCoinPlugin } from './warthog-coin-plugin';

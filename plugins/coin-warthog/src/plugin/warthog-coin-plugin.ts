@@ -20,7 +20,7 @@ import { WARTHOG_EXTRANONCE_BYTES } from '../merkle/warthog-merkle-root';
 import { WarthogNode } from '../node/warthog-node';
 import { parseWarthogTemplateRaw } from '../node/warthog-template-raw';
 import type { WarthogAppendRequest } from '../rpc/warthog-append-request';
-import { WARTHOG_DIFF1_TARGET } from '../target/warthog-diff1-target';
+import { WARTHOG_DIFF1_TARGET } from '../target-v2/warthog-diff1-target';
 import { isWarthogJob, warthogWorkOf, type WarthogJob } from './warthog-job';
 import { parseWarthogPluginConfig, warthogPluginConfigSchema, type WarthogPluginConfig } from './warthog-plugin-config';
 
