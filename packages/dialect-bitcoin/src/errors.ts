@@ -45,6 +45,7 @@ const CODE_BY_REASON: Record<ShareRejectReason, number> = {
   'not-subscribed': BitcoinErrorCodes.NOT_SUBSCRIBED,
   malformed: BitcoinErrorCodes.OTHER,
   'not-recorded': BitcoinErrorCodes.OTHER,
+  'bad-seal': BitcoinErrorCodes.OTHER,
 };
 
 /** What a reply says when the verdict carries no message of its own. */
@@ -61,6 +62,7 @@ const DEFAULT_MESSAGE: Record<ShareRejectReason, string> = {
   'not-subscribed': 'Not subscribed',
   malformed: 'malformed share',
   'not-recorded': 'the share could not be recorded (store unavailable); submit it again',
+  'bad-seal': 'mix digest does not match',
 };
 
 /**

@@ -19,6 +19,7 @@ describe('EthStratumErrors', () => {
         'not-subscribed': 302,
         malformed: 400,
         'not-recorded': 503,
+        'bad-seal': 406,
       });
     });
 

@@ -93,13 +93,14 @@ const ENTRY_BY_REASON: Record<ShareRejectReason, EthErrorEntry> = {
   'not-subscribed': EthStratumErrors.NOT_SUBSCRIBED,
   malformed: EthStratumErrors.BAD_REQUEST,
   'not-recorded': EthStratumErrors.NOT_RECORDED,
+  'bad-seal': EthStratumErrors.BAD_NONCE,
 };
 
 /**
  * The table entry for a share rejection reason (@lode/mining
  * SHARE_REJECT_REASONS): unknown-job 404, stale 410, duplicate 409,
  * low-difficulty 406, bad-extranonce2 and bad-nonce 414, unauthorized 301,
- * not-subscribed 302, not-recorded 503; bad-ntime, bad-version and
+ * not-subscribed 302, not-recorded 503, bad-seal 406; bad-ntime, bad-version and
  * malformed (which EIP-1571 shares cannot carry) 400. An unknown reason gives 400.
  */
 export function rejectionEntry(reason: ShareRejectReason): EthErrorEntry {

@@ -20,6 +20,7 @@ describe('rejectionToError', () => {
       'not-subscribed': 25,
       malformed: 20,
       'not-recorded': 20,
+      'bad-seal': 20,
     };
 
     it.each([...SHARE_REJECT_REASONS])('gives %s its code and keeps the message', (reason) => {

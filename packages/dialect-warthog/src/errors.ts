@@ -49,6 +49,7 @@ const CODE_BY_REASON: Record<ShareRejectReason, number> = {
   'not-subscribed': WarthogErrorCodes.NOT_SUBSCRIBED,
   malformed: WarthogErrorCodes.OTHER,
   'not-recorded': WarthogErrorCodes.OTHER,
+  'bad-seal': WarthogErrorCodes.OTHER,
 };
 
 /** What a reply says when the verdict carries no message of its own. */
@@ -66,6 +67,7 @@ const DEFAULT_MESSAGE: Record<ShareRejectReason, string> = {
   'not-subscribed': 'not subscribed',
   malformed: 'malformed share',
   'not-recorded': 'the share could not be recorded (store unavailable); submit it again',
+  'bad-seal': 'bad seal',
 };
 
 /**

@@ -162,6 +162,34 @@ export interface ShareSubmission {
   versionBits?: number;
   /** the version mask negotiated for the session, when any (BIP 310) */
   versionMask?: number;
+  /**
+   * the proof the miner sent beside its nonce, when its dialect carries one
+   * (EthProxy `eth_submitWork` and plain ethash stratum: the 32-byte mix
+   * digest, facts/ethash.md §1.1). The pool checks it cheaply first
+   * (PowClaim) and refuses the share as 'bad-seal' when the seal it
+   * computes differs.
+   */
+  seal?: Buffer;
+}
+
+/**
+ * What {@link CoinPlugin.hashShare} gets when the miner sent a seal: enough
+ * to refuse a bad share before the expensive hash.
+ *
+ * Ethash: `final = keccak256(keccak512(header ‖ nonce LE) ‖ mix)` costs two
+ * keccaks (microseconds); only when it is <= `target` is the light hash
+ * (milliseconds) computed to check the mix (facts/ethash.md §1.1, §5
+ * "run the 2-keccak quick check with the miner's mix before the light hash").
+ */
+export interface PowClaim {
+  /** the seal the miner sent (ShareSubmission.seal) */
+  seal: Buffer;
+  /**
+   * the easiest target the share could count against: the larger of the
+   * applied share target and the job's network target (a devnet's network
+   * target may be easier than the share target, and a block is never thrown away)
+   */
+  target: bigint;
 }
 
 /** Why a coin refused a share before hashing it. */
@@ -186,6 +214,12 @@ export interface PowResult {
    * the block id is sha256d of the header)
    */
   blockHash?: string;
+  /**
+   * true when only the cheap check of a {@link PowClaim} was computed and its
+   * hash is above the claim's target: the share is refused on that hash
+   * ('low-difficulty') and `seal` is absent. Absent otherwise.
+   */
+  quick?: boolean;
 }
 
 /** The node's answer to a submitted block. */
@@ -318,12 +352,28 @@ export interface CoinPlugin {
    * per-job context and must run off the event loop (ethash: the light cache
    * of the job's epoch, hashimoto_light on a worker thread, ~5 ms).
    *
+   * With a `claim` (the miner sent its seal, ShareSubmission.seal) the
+   * plugin may first check the claimed seal cheaply: when that hash is above
+   * `claim.target` it returns it with `quick: true` and no seal, and the
+   * share is refused without the expensive hash. Otherwise it computes the
+   * PoW as without a claim; the engine compares the seals ('bad-seal').
+   *
    * @param job the share's job
    * @param header what buildHeader returned for the share
+   * @param claim the miner's seal and the easiest target that matters, when it sent one
    * @returns the hash (read with hashValue) and the seal a block needs
    * @throws LodeError('plugin') when the PoW cannot be computed
    */
-  hashShare?(job: CoinJob, header: Buffer): Promise<PowResult>;
+  hashShare?(job: CoinJob, header: Buffer, claim?: PowClaim): Promise<PowResult>;
+
+  /**
+   * What tells this job's work apart from other jobs of the same height, for
+   * the duplicate key (ShareValidator): ethash: the header hash (a refreshed
+   * template at the same height is other work, and a miner may try the same
+   * nonce on it). Absent: nothing (the key is extranonce1, extranonce2,
+   * ntime, nonce and version bits, which for Bitcoin already name the header).
+   */
+  workKey?(job: CoinJob): string;
 
   /**
    * The number a PoW hash is compared with targets as. Absent: the hash read

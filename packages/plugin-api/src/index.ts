@@ -14,6 +14,7 @@ export type {
   EpochScanRequest,
   EpochScanResult,
   EthashWork,
+  PowClaim,
   PowResult,
   JobContext,
   NativeHasher,

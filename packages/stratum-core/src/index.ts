@@ -11,8 +11,9 @@ export { LineFramer } from './framing/line-framer';
 export type { LineFramerOptions } from './framing/line-framer';
 
 /* JSON-RPC */
-export type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './rpc/messages';
-export { classicCodec } from './rpc/classic-codec';
+export type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './rpc/messages';
+export { classicCodec, jsonRpc2Codec } from './rpc/classic-codec';
+export type { JsonRpc2CodecOptions } from './rpc/classic-codec';
 export { eip1571Codec } from './rpc/eip1571-codec';
 export type { Eip1571Params } from './rpc/eip1571-codec';
 export { gzipLineCodec } from './rpc/gzip-line-codec';
@@ -50,3 +51,5 @@ export type { LinePairOptions } from './transport/line-pair';
 /* URLs */
 export { parseStratumUrl } from './url/parse-stratum-url';
 export type { StratumScheme, StratumUrl } from './url/parse-stratum-url';
+export { SniffingTransport } from './transport/sniffing-transport';
+export type { SniffingTransportOptions } from './transport/sniffing-transport';

@@ -338,6 +338,7 @@ describe('BitcoinServerSession', () => {
       'not-subscribed': 25,
       malformed: 20,
       'not-recorded': 20,
+      'bad-seal': 20,
     };
 
     it.each([...SHARE_REJECT_REASONS])('answers %s with its code and the verdict message', async (reason) => {

@@ -319,6 +319,7 @@ describe('WarthogServerSession', () => {
       'not-subscribed': 25,
       malformed: 20,
       'not-recorded': 20,
+      'bad-seal': 20,
     };
 
     it.each([...SHARE_REJECT_REASONS])('answers %s with its code and the verdict message', async (reason) => {

@@ -13,6 +13,8 @@
  * - `unauthorized`: the worker is not authorized
  * - `not-subscribed`: submit before subscribe
  * - `malformed`: wrong parameter count or types
+ * - `bad-seal`: the proof the miner sent beside its nonce (EthProxy's and
+ *   plain stratum's mix digest) differs from the one the pool computed
  * - `not-recorded`: the share was good but its record could not be written
  *   (share store unavailable); it is not credited, and the miner may submit
  *   it again (issue 4: a share is answered accepted only once recorded)
@@ -32,4 +34,5 @@ export const SHARE_REJECT_REASONS = [
   'not-subscribed',
   'malformed',
   'not-recorded',
+  'bad-seal',
 ] as const;

@@ -5,7 +5,7 @@ import type { ShareVerdict } from './share-verdict';
 describe('ShareVerdict', () => {
   describe('when the reasons are listed', () => {
     it('lists each of the twelve reasons once', () => {
-      expect(new Set(SHARE_REJECT_REASONS).size).toBe(12);
+      expect(new Set(SHARE_REJECT_REASONS).size).toBe(13);
       const stale: ShareRejectReason = 'stale';
       expect(SHARE_REJECT_REASONS).toContain(stale);
     });

@@ -693,12 +693,13 @@ export class MinerSession {
       share: {
         jobId: request.jobId,
         // the value the job was sent with: it may have moved since (reassignExtranonce1)
-        extranonce1: entry?.job.extranonce1 ?? this.extranonce1,
+        extranonce1: request.extranonce1 ?? entry?.job.extranonce1 ?? this.extranonce1,
         extranonce2: request.extranonce2,
         ntime: request.ntime,
         nonce: request.nonce,
         ...(request.versionBits === undefined ? {} : { versionBits: request.versionBits }),
         ...(versionMask === undefined ? {} : { versionMask }),
+        ...(request.seal === undefined ? {} : { seal: request.seal }),
       },
       entry,
       current: { target: this.currentTarget, difficulty: this.currentDifficulty },

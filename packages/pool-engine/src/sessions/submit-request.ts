@@ -19,4 +19,13 @@ export interface SubmitRequest {
    * with MinerSession.setVersionMask (BIP 310)
    */
   versionMask?: number;
+  /**
+   * the extranonce1 the miner's nonce was made under, overriding the one the
+   * job was sent with: an empty Buffer for dialects in which the miner
+   * chooses the whole nonce (EthProxy, plain ethash stratum: `extranonce2`
+   * is then the full 8-byte nonce). Absent: the job's (the usual case).
+   */
+  extranonce1?: Buffer;
+  /** the proof the miner sent beside its nonce (EthProxy's 32-byte mix digest); see ShareSubmission.seal */
+  seal?: Buffer;
 }

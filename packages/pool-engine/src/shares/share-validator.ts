@@ -31,6 +31,7 @@ const FAILURE_LOG_EVERY = 1000;
  * 3. `plugin.checkShare` (extranonce2 size, ntime window, version mask) -> its reason
  * 4. `duplicateIndex.add(coin, job.height, key)` says seen -> 'duplicate'. The
  *    key is what the miner chose: `en1|en2|ntime|nonce|versionBits`, hex,
+ *    followed by `|plugin.workKey(job)` when the plugin has one (ethash: the header hash),
  *    version bits included (0 when not rolled) and the job id NOT included,
  *    so the same header replayed on another job id or another instance is
  *    caught. One call per share (one round trip for store-redis). When the
@@ -39,7 +40,10 @@ const FAILURE_LOG_EVERY = 1000;
  * 5. header = plugin.buildHeader, hash = plugin.hasher.hash(header): the one
  *    crossing into native code per share; or, when the plugin has
  *    `hashShare` (ethash: the light cache of the job's epoch, off the event
- *    loop), its hash and seal
+ *    loop), its hash and seal. When the miner sent a seal (EthProxy's mix
+ *    digest) the plugin gets it as a PowClaim and may refuse on a cheap
+ *    check (`quick`, answered 'low-difficulty' without the full hash); a
+ *    computed seal that differs from the sent one is 'bad-seal'
  * 6. value = plugin.hashValue(hash) (default hashToBigInt, little-endian);
  *    the applied target is the easier of the
  *    job's recorded target and the session's current one
@@ -127,7 +131,8 @@ export class ShareValidator {
     if (refused !== undefined) {
       return { job, networkDifficulty, verdict: reject(refused.reason, refused.message) };
     }
-    const duplicateKey = { height: job.height, key: shareKey(share) };
+    const workKey = this.plugin.workKey?.(job);
+    const duplicateKey = { height: job.height, key: workKey === undefined ? shareKey(share) : `${shareKey(share)}|${workKey}` };
     if (!(await this.isNew(duplicateKey))) {
       return {
         job,
@@ -140,16 +145,24 @@ export class ShareValidator {
       };
     }
     const header = this.plugin.buildHeader(job, share);
+    const applied = resolveShareTarget(entry, current);
     let hash: Buffer;
     let seal: Buffer | undefined;
     let blockId: string | undefined;
+    let quick = false;
     if (this.plugin.hashShare === undefined) {
       hash = this.plugin.hasher.hash(header);
     } else {
-      ({ hash, seal, blockHash: blockId } = await this.plugin.hashShare(job, header));
+      const claim =
+        share.seal === undefined
+          ? undefined
+          : { seal: share.seal, target: applied.target > job.networkTarget ? applied.target : job.networkTarget };
+      ({ hash, seal, blockHash: blockId } = await this.plugin.hashShare(job, header, claim).then((pow) => {
+        quick = pow.quick === true;
+        return pow;
+      }));
     }
     const value = this.plugin.hashValue === undefined ? hashToBigInt(hash) : this.plugin.hashValue(hash);
-    const applied = resolveShareTarget(entry, current);
     // An all-zero hash reads as 1 so that the difficulty stays finite.
     const shareDiff = difficultyFromTarget(value === 0n ? 1n : value, this.plugin.diff1Target);
     const block = value <= job.networkTarget;
@@ -161,7 +174,20 @@ export class ShareValidator {
         duplicateKey,
         verdict: reject(
           'low-difficulty',
-          `share difficulty ${formatDifficulty(shareDiff)} is below the required ${formatDifficulty(applied.difficulty)} (job ${job.id})`,
+          quick
+            ? `share difficulty ${formatDifficulty(shareDiff)} from the sent mix digest is below the required ${formatDifficulty(applied.difficulty)} (job ${job.id}; quick check, the full hash was not computed)`
+            : `share difficulty ${formatDifficulty(shareDiff)} is below the required ${formatDifficulty(applied.difficulty)} (job ${job.id})`,
+        ),
+      };
+    }
+    if (share.seal !== undefined && seal !== undefined && !share.seal.equals(seal)) {
+      return {
+        job,
+        networkDifficulty,
+        duplicateKey,
+        verdict: reject(
+          'bad-seal',
+          `the sent seal ${share.seal.toString('hex')} differs from the computed ${seal.toString('hex')} (job ${job.id})`,
         ),
       };
     }

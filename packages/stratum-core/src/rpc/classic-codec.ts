@@ -1,4 +1,5 @@
-import type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './messages';
+import { LodeError } from '../errors';
+import type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './messages';
 
 /**
  * Code given to an error that a pool sent as a bare string: Stratum v1's
@@ -54,7 +55,40 @@ function readError(error: unknown): RpcErrorBody | null | string {
   return `error is ${describe(error)}, expected [code, message, data], an object or null`;
 }
 
-function decode(line: string): RpcMessage {
+/** Members a codec of this file writes itself; an extra member may not take their names. */
+const OWN_MEMBERS = new Set(['id', 'method', 'params', 'result', 'error', 'jsonrpc']);
+
+/** Top-level members beyond the codec's own, or undefined when there are none. */
+function readExtra(msg: JsonObject): RpcExtraMembers | undefined {
+  let extra: Record<string, unknown> | undefined;
+  for (const key of Object.keys(msg)) {
+    if (OWN_MEMBERS.has(key)) continue;
+    extra ??= {};
+    extra[key] = msg[key];
+  }
+  return extra;
+}
+
+/**
+ * `message` with the extra members appended.
+ *
+ * @throws LodeError('protocol') when an extra member would overwrite one of the codec's own
+ */
+function withExtra(message: JsonObject, extra: RpcExtraMembers | undefined): JsonObject {
+  if (extra === undefined) return message;
+  for (const key of Object.keys(extra)) {
+    if (OWN_MEMBERS.has(key)) throw new LodeError('protocol', `extra member ${JSON.stringify(key)} would overwrite the message's own`);
+    message[key] = extra[key];
+  }
+  return message;
+}
+
+/**
+ * Decodes one line. With `pushMethod` (JSON-RPC 2.0 as EthProxy uses it), a
+ * result with id 0 or no id and no `method` is a push, decoded as a
+ * notification of that method carrying the result as params.
+ */
+function decodeWith(line: string, pushMethod: string | undefined): RpcMessage {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -77,9 +111,15 @@ function decode(line: string): RpcMessage {
     if (!Array.isArray(params)) {
       return { type: 'invalid', id, reason: `params of ${method} is ${describe(params)}, expected an array` };
     }
-    return id === null
-      ? { type: 'notification', method, params }
-      : { type: 'request', id, method, params };
+    const extra = readExtra(msg);
+    const base = id === null ? { type: 'notification' as const, method, params } : { type: 'request' as const, id, method, params };
+    return extra === undefined ? base : { ...base, extra };
+  }
+
+  if (pushMethod !== undefined && (id === null || id === 0) && Array.isArray(msg['result']) && (msg['error'] === undefined || msg['error'] === null)) {
+    const extra = readExtra(msg);
+    const push = { type: 'notification' as const, method: pushMethod, params: msg['result'] as unknown[] };
+    return extra === undefined ? push : { ...push, extra };
   }
 
   if ('result' in msg || 'error' in msg) {
@@ -96,6 +136,8 @@ function decode(line: string): RpcMessage {
  * as spoken by Bitcoin-family pools and miners.
  *
  * Decoding (never throws; see {@link RpcMessage}):
+ * - top-level members other than id, method, params, result, error and
+ *   jsonrpc are kept as the request's or notification's `extra`;
  * - ids are numbers, strings or null; any other id is `invalid` with id null;
  * - `method` with a non-null id is a `request`, with a null or missing id a
  *   `notification`; `params` must be an array (missing -> `[]`), otherwise
@@ -112,21 +154,75 @@ function decode(line: string): RpcMessage {
  * - success `{"id":1,"result":true,"error":null}` and failure
  *   `{"id":1,"result":null,"error":[21,"Job not found",null]}`: both members are
  *   always present, because firmware that expects `"error": null` disconnects
- *   otherwise (field-notes.md §1.1, Miningcore #1709).
+ *   otherwise (field-notes.md §1.1, Miningcore #1709);
+ * - `extra` members go after the codec's own (throws LodeError('protocol')
+ *   when one would overwrite them).
  */
 export const classicCodec: RpcCodec = {
   name: 'stratum-v1',
-  decode,
+  decode: (line) => decodeWith(line, undefined),
   encodeRequest(id, method, params) {
     return JSON.stringify({ id, method, params });
   },
-  encodeNotification(method, params) {
-    return JSON.stringify({ id: null, method, params });
+  encodeNotification(method, params, extra) {
+    return JSON.stringify(withExtra({ id: null, method, params }, extra));
   },
-  encodeResult(id, result) {
-    return JSON.stringify({ id, result: result === undefined ? null : result, error: null });
+  encodeResult(id, result, extra) {
+    return JSON.stringify(withExtra({ id, result: result === undefined ? null : result, error: null }, extra));
   },
   encodeError(id, error) {
     return JSON.stringify({ id, result: null, error: [error.code, error.message, error.data ?? null] });
   },
 };
+
+/** Options of {@link jsonRpc2Codec}. */
+export interface JsonRpc2CodecOptions {
+  /**
+   * the method name under which a pushed result (`{"id":0,"result":[...]}`,
+   * no `method`) is decoded as a notification, and which
+   * `encodeNotification` writes in that form. EthProxy pushes new work this
+   * way (facts/ethash.md §1.1). Not a method on the wire. Absent: no pushes.
+   */
+  pushMethod?: string;
+}
+
+/**
+ * JSON-RPC 2.0 as EthProxy pools and miners speak it (sammy007
+ * open-ethereum-pool `docs/STRATUM.md`, facts/ethash.md §1.1):
+ *
+ * - every line out carries `"jsonrpc":"2.0"`; requests
+ *   `{"id":1,"jsonrpc":"2.0","method":"eth_submitLogin","params":[...]}`,
+ *   results `{"id":1,"jsonrpc":"2.0","result":true}`, errors
+ *   `{"id":1,"jsonrpc":"2.0","result":null,"error":{"code":23,"message":"Invalid share"}}`
+ *   (an object, `data` when given), notifications without an id;
+ * - a notification of `pushMethod` is written as the push
+ *   `{"id":0,"jsonrpc":"2.0","result":[...]}`, and such a line (id 0 or no
+ *   id, a `result` array, no `method`, no error) decodes as that notification;
+ * - decoding is the classic codec's otherwise (the `jsonrpc` member is not
+ *   required; errors read as objects, triples or strings; top-level members
+ *   such as EthProxy's `"worker"` kept as `extra`);
+ * - `extra` members go after the codec's own (throws LodeError('protocol')
+ *   when one would overwrite them).
+ */
+export function jsonRpc2Codec(options: JsonRpc2CodecOptions = {}): RpcCodec {
+  const { pushMethod } = options;
+  return {
+    name: 'json-rpc-2.0',
+    decode: (line) => decodeWith(line, pushMethod),
+    encodeRequest(id, method, params) {
+      return JSON.stringify({ id, jsonrpc: '2.0', method, params });
+    },
+    encodeNotification(method, params, extra) {
+      if (method === pushMethod) return JSON.stringify(withExtra({ id: 0, jsonrpc: '2.0', result: params }, extra));
+      return JSON.stringify(withExtra({ jsonrpc: '2.0', method, params }, extra));
+    },
+    encodeResult(id, result, extra) {
+      return JSON.stringify(withExtra({ id, jsonrpc: '2.0', result: result === undefined ? null : result }, extra));
+    },
+    encodeError(id, error) {
+      const body: JsonObject = { code: error.code, message: error.message };
+      if (error.data !== undefined) body['data'] = error.data;
+      return JSON.stringify({ id, jsonrpc: '2.0', result: null, error: body });
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { LodeError } from '../errors';
-import type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './messages';
+import type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './messages';
 
 /**
  * `params` of an EthereumStratum/2.0.0 request or notification: an array of
@@ -247,6 +247,17 @@ function withParams(message: JsonObject, method: string, params: Eip1571Params):
  * @see specs/003_fafafa51dc5fa36a.txt "JSON-RPC-2.0 Compliances", "JSON-RPC-2.0 Defiances",
  *   "Conventions", "Requests", "Responses", "Error member"; facts/ethash.md §1.3
  */
+/**
+ * EIP-1571 messages have no members beyond their own.
+ *
+ * @throws LodeError('protocol') when `extra` has any member
+ */
+function noExtra(extra: RpcExtraMembers | undefined, what: string): void {
+  if (extra !== undefined && Object.keys(extra).length > 0) {
+    throw new LodeError('protocol', `${what}: EIP-1571 messages carry no extra members (${Object.keys(extra).join(', ')})`);
+  }
+}
+
 export const eip1571Codec: RpcCodec<Eip1571Params> = {
   name: 'ethereumstratum-2.0.0',
   decode,
@@ -254,10 +265,12 @@ export const eip1571Codec: RpcCodec<Eip1571Params> = {
     const message = withParams({ id: checkId(id, `request ${show(method)}`), method }, method, params);
     return finish(message, 'request', `request ${method} (id ${id})`);
   },
-  encodeNotification(method, params) {
+  encodeNotification(method, params, extra) {
+    noExtra(extra, `notification ${method}`);
     return finish(withParams({ method }, method, params), 'notification', `notification ${method}`);
   },
-  encodeResult(id, result) {
+  encodeResult(id, result, extra) {
+    noExtra(extra, `result for id ${id}`);
     const message: JsonObject = { id: checkId(id, 'response') };
     if (result !== undefined) message['result'] = result;
     return finish(message, 'response', `result for id ${id}`);

@@ -86,8 +86,8 @@ export function gzipLineCodec<P>(inner: RpcCodec<P>, options: GzipLineCodecOptio
       return inner.decode(text);
     },
     encodeRequest: (id, method, params) => wrap(inner.encodeRequest(id, method, params)),
-    encodeNotification: (method, params) => wrap(inner.encodeNotification(method, params)),
-    encodeResult: (id, result) => wrap(inner.encodeResult(id, result)),
+    encodeNotification: (method, params, extra) => wrap(inner.encodeNotification(method, params, extra)),
+    encodeResult: (id, result, extra) => wrap(inner.encodeResult(id, result, extra)),
     encodeError: (id, error) => wrap(inner.encodeError(id, error)),
   };
 }

@@ -9,6 +9,15 @@ export interface RpcErrorBody {
 }
 
 /**
+ * Top-level members of a message beyond the codec's own (`id`, `method`,
+ * `params`, `result`, `error`, `jsonrpc`). EthProxy miners name their worker
+ * in a top-level `"worker"` member of `eth_submitLogin` and `eth_submitWork`
+ * (facts/ethash.md §1.1); Lode puts the ETChash `"algo"` hint on job messages
+ * the same way (docs/ethstratum.md "ETChash"). Absent when the message has none.
+ */
+export type RpcExtraMembers = Readonly<Record<string, unknown>>;
+
+/**
  * One decoded line. A codec never throws on peer input: a line that is not a
  * valid message decodes to `invalid`, with the id when one could be read so
  * that the reply can carry it.
@@ -24,8 +33,8 @@ export interface RpcErrorBody {
  *   leaves it out.
  */
 export type RpcMessage<P = unknown[]> =
-  | { type: 'request'; id: number | string; method: string; params: P }
-  | { type: 'notification'; method: string; params: P }
+  | { type: 'request'; id: number | string; method: string; params: P; extra?: RpcExtraMembers }
+  | { type: 'notification'; method: string; params: P; extra?: RpcExtraMembers }
   | { type: 'response'; id: RpcId; result: unknown; error: RpcErrorBody | null }
   | { type: 'invalid'; id: RpcId; reason: string; code?: number };
 
@@ -34,13 +43,17 @@ export type RpcMessage<P = unknown[]> =
  * no terminator). The classic Stratum codec and EIP-1571's live side by side.
  *
  * `decode` never throws; the `encode*` methods may throw LodeError('protocol')
- * for a value the dialect cannot carry (e.g. EIP-1571 ids beyond 65535).
+ * for a value the dialect cannot carry (e.g. EIP-1571 ids beyond 65535, an
+ * extra member that would overwrite one of the codec's own, or any extra
+ * member in EIP-1571, which has none).
  */
 export interface RpcCodec<P = unknown[]> {
   readonly name: string;
   decode(line: string): RpcMessage<P>;
   encodeRequest(id: number | string, method: string, params: P): string;
-  encodeNotification(method: string, params: P): string;
-  encodeResult(id: RpcId, result: unknown): string;
+  /** `extra`: top-level members added after the codec's own (see {@link RpcExtraMembers}) */
+  encodeNotification(method: string, params: P, extra?: RpcExtraMembers): string;
+  /** `extra`: top-level members added after the codec's own (see {@link RpcExtraMembers}) */
+  encodeResult(id: RpcId, result: unknown, extra?: RpcExtraMembers): string;
   encodeError(id: RpcId, error: RpcErrorBody): string;
 }

@@ -2,7 +2,7 @@ import { Observable, ReplaySubject, Subject, Subscription } from 'rxjs';
 import { LodeError } from '../errors';
 import { type LodeLogger, silentLogger } from '../logger';
 import type { CloseInfo, LineTransport } from '../transport/line-transport';
-import type { RpcCodec, RpcErrorBody, RpcId, RpcMessage } from './messages';
+import type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './messages';
 
 /**
  * A request received from the peer; answer it with `respond` or `respondError`
@@ -12,12 +12,16 @@ export interface IncomingRequest<P = unknown[]> {
   id: number | string;
   method: string;
   params: P;
+  /** top-level members beyond the codec's own (EthProxy's `"worker"`), when the message had any */
+  extra?: RpcExtraMembers;
 }
 
 /** A notification received from the peer (a message with `method` and a null or absent id). */
 export interface IncomingNotification<P = unknown[]> {
   method: string;
   params: P;
+  /** top-level members beyond the codec's own (Lode's ETChash `"algo"` hint), when the message had any */
+  extra?: RpcExtraMembers;
 }
 
 /**
@@ -231,21 +235,23 @@ export class RpcPeer<P = unknown[]> {
   }
 
   /**
-   * Sends a notification (no response expected). Dropped when closed.
+   * Sends a notification (no response expected), with `extra` top-level
+   * members when the codec carries them. Dropped when closed.
    *
    * @throws LodeError('protocol') from the codec when it cannot encode the params
    */
-  notify(method: string, params: P): void {
-    if (!this.isClosed) this.transport.send(this.currentCodec.encodeNotification(method, params));
+  notify(method: string, params: P, extra?: RpcExtraMembers): void {
+    if (!this.isClosed) this.transport.send(this.currentCodec.encodeNotification(method, params, extra));
   }
 
   /**
-   * Answers request `id` with a result. Dropped when closed.
+   * Answers request `id` with a result, with `extra` top-level members when
+   * the codec carries them. Dropped when closed.
    *
    * @throws LodeError('protocol') from the codec when it cannot encode the id or result
    */
-  respond(id: RpcId, result: unknown): void {
-    if (!this.isClosed) this.transport.send(this.currentCodec.encodeResult(id, result));
+  respond(id: RpcId, result: unknown, extra?: RpcExtraMembers): void {
+    if (!this.isClosed) this.transport.send(this.currentCodec.encodeResult(id, result, extra));
   }
 
   /**
@@ -292,11 +298,17 @@ export class RpcPeer<P = unknown[]> {
     switch (msg.type) {
       case 'request':
         this.counters.requestsIn++;
-        this.requestsSubject.next({ id: msg.id, method: msg.method, params: msg.params });
+        this.requestsSubject.next(
+          msg.extra === undefined
+            ? { id: msg.id, method: msg.method, params: msg.params }
+            : { id: msg.id, method: msg.method, params: msg.params, extra: msg.extra },
+        );
         return;
       case 'notification':
         this.counters.notificationsIn++;
-        this.notificationsSubject.next({ method: msg.method, params: msg.params });
+        this.notificationsSubject.next(
+          msg.extra === undefined ? { method: msg.method, params: msg.params } : { method: msg.method, params: msg.params, extra: msg.extra },
+        );
         return;
       case 'response':
         this.counters.responsesIn++;

@@ -22,6 +22,11 @@ describe('parseStratumUrl', () => {
       });
     });
 
+    it.each(['stratum1+tcp', 'stratum2+tcp', 'stratum3+tcp', 'stratum2+ssl'])('accepts ethminer\'s %s (facts/ethash.md §1.5)', (scheme) => {
+      const url = parseStratumUrl(`${scheme}://pool.example.com:4444`);
+      expect(url).toMatchObject({ scheme, host: 'pool.example.com', port: 4444, tls: scheme.endsWith('+ssl') });
+    });
+
     it('ignores a trailing slash and the scheme case', () => {
       expect(parseStratumUrl('Stratum+TCP://127.0.0.1:3333/')).toEqual({
         scheme: 'stratum+tcp',
@@ -68,7 +73,7 @@ describe('parseStratumUrl', () => {
     it.each([
       ['pool.example.com:3333', 'has no scheme'],
       ['http://pool.example.com:3333', 'has scheme "http"'],
-      ['stratum2+tcp://pool.example.com:3333', 'has scheme "stratum2+tcp"'],
+      ['stratum4+tcp://pool.example.com:3333', 'has scheme "stratum4+tcp"'],
       ['stratum+tcp://pool.example.com', 'has no port'],
       ['stratum+tcp://pool.example.com:0', 'has port 0, expected 1-65535'],
       ['stratum+tcp://pool.example.com:99999', 'is not a valid URL'],

@@ -1,11 +1,14 @@
 import { LodeError } from '../errors';
 
 /**
- * The URL schemes Stratum pools publish. `stratum3+…` is ethminer's name for
- * EthereumStratum/2.0.0 (EIP-1571; facts/ethash.md §1.5): the same TCP/TLS
- * transport, a different dialect.
+ * The URL schemes Stratum pools publish. ethminer names the Ethereum
+ * dialects by a digit (facts/ethash.md §1.5, ethereum-mining/ethminer
+ * `libpoolprotocols/PoolURI.cpp`): `stratum1+…` EthProxy, `stratum2+…`
+ * NiceHash EthereumStratum/1.0.0, `stratum3+…` EthereumStratum/2.0.0
+ * (EIP-1571); plain `stratum+…` is Stratum v1 (for ethash: ethminer's
+ * mode 0). The same TCP/TLS transport, a different dialect.
  */
-export type StratumScheme = 'stratum+tcp' | 'stratum+ssl' | 'stratum+tls' | 'stratum3+tcp' | 'stratum3+ssl' | 'stratum3+tls';
+export type StratumScheme = `stratum${'' | '1' | '2' | '3'}+${'tcp' | 'ssl' | 'tls'}`;
 
 /** A parsed pool URL. */
 export interface StratumUrl {
@@ -22,7 +25,9 @@ export interface StratumUrl {
   password?: string;
 }
 
-const SCHEMES: readonly StratumScheme[] = ['stratum+tcp', 'stratum+ssl', 'stratum+tls', 'stratum3+tcp', 'stratum3+ssl', 'stratum3+tls'];
+const SCHEMES: readonly StratumScheme[] = (['', '1', '2', '3'] as const).flatMap((digit) =>
+  (['tcp', 'ssl', 'tls'] as const).map((transport): StratumScheme => `stratum${digit}+${transport}`),
+);
 
 // Error messages quote the URL without its credentials.
 function redact(url: string): string {
@@ -50,7 +55,7 @@ function percentDecode(s: string): string {
  */
 export function parseStratumUrl(url: string): StratumUrl {
   const shown = redact(url);
-  const expected = 'expected stratum+tcp://host:port, stratum+ssl://host:port or stratum+tls://host:port (stratum3+… for EthereumStratum/2.0.0)';
+  const expected = 'expected stratum+tcp://host:port, stratum+ssl://host:port or stratum+tls://host:port (stratum1+… EthProxy, stratum2+… EthereumStratum/1.0.0, stratum3+… EthereumStratum/2.0.0)';
   const schemeEnd = url.indexOf('://');
   if (schemeEnd <= 0) throw new LodeError('config', `stratum URL "${shown}" has no scheme, ${expected}`);
   const scheme = url.slice(0, schemeEnd).toLowerCase();
