@@ -41,3 +41,10 @@ export type {
   EthSubscription,
 } from './client/client-session';
 export type { EthClientJob, EthStagedSet } from './client/client-context';
+
+/* EthereumStratum/1.0.0, EthProxy and plain stratum (facts/ethash.md §1.1, §1.2, §1.4), and detection on one port */
+export * from './classic';
+export * from './es1';
+export * from './ethproxy';
+export * from './plain';
+export * from './detect';

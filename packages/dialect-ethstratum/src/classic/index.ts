@@ -1,0 +1,19 @@
+export { ETHPROXY_PUSH_METHOD } from './classic-contract';
+export type {
+  EthClassicAuthorizeRequest,
+  EthClassicClientJob,
+  EthClassicClientSession,
+  EthClassicClientSessionOptions,
+  EthClassicDialect,
+  EthClassicHashrateRequest,
+  EthClassicServerCounters,
+  EthClassicServerHandler,
+  EthClassicServerJob,
+  EthClassicServerSession,
+  EthClassicServerSessionOptions,
+  EthClassicSubmitOutcome,
+  EthClassicSubmitRequest,
+  EthClassicSubscribeRequest,
+  EthClassicSubscribeResult,
+  EthDialect,
+} from './classic-contract';

@@ -1,0 +1,2 @@
+/* filled by the detect implementation */
+export {};

@@ -1,0 +1,2 @@
+/* filled by the es1 implementation */
+export {};
