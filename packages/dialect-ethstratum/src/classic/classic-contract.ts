@@ -76,7 +76,7 @@ export interface EthClassicHashrateRequest {
 export interface EthClassicServerHandler {
   /** once per connection: ES1/plain at mining.subscribe, EthProxy at the first eth_submitLogin */
   subscribe(req: EthClassicSubscribeRequest): Promise<EthClassicSubscribeResult>;
-  /** false refuses the worker (ES1/plain: `result false` with error 24; EthProxy: error 24 "Unauthorized worker") */
+  /** false refuses the worker: error 24 "Unauthorized worker" (ES1/plain as the triple with `"result":null`, EthProxy as an object) */
   authorize(req: EthClassicAuthorizeRequest): Promise<boolean>;
   /** a share; accepted (stale or not) answers `true`, a rejection the dialect's error for its reason */
   submit(req: EthClassicSubmitRequest): Promise<ShareVerdict>;

@@ -17,3 +17,13 @@ export type {
   EthClassicSubscribeResult,
   EthDialect,
 } from './classic-contract';
+export {
+  ClassicErrorCodes,
+  ClassicErrors,
+  classicCountsTowardMaxErrors,
+  classicError,
+  classicRejectionCode,
+  classicRejectionEntry,
+  classicRejectionError,
+} from './classic-errors';
+export type { ClassicErrorCode, ClassicErrorEntry } from './classic-errors';
