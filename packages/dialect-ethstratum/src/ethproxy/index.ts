@@ -1,2 +1,12 @@
-/* filled by the ethproxy implementation */
-export {};
+/* EthProxy ("stratum1", eth_submitLogin; facts/ethash.md §1.1) server and client sessions */
+export {
+  ETHPROXY_JOB_HISTORY,
+  ETHPROXY_MALFORMED_POW,
+  ETHPROXY_WORK_NOT_READY,
+  EthProxyMethods,
+  EthProxyServerSession,
+} from './ethproxy-server-session';
+export { EthProxyClientSession } from './ethproxy-client-session';
+export { CLASSIC_UNKNOWN_METHOD_KEY } from './classic-server-base';
+export type { ResolvedClassicServerOptions } from './classic-server-base';
+export type { ClassicClientCounters } from './classic-client-base';

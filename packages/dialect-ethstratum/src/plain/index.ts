@@ -1,2 +1,3 @@
-/* filled by the plain implementation */
-export {};
+/* Plain ethash stratum as ethminer's mode 0 speaks it (facts/ethash.md §1.4): server and client sessions */
+export { PLAIN_JOB_HISTORY, PlainEthMethods, PlainEthServerSession } from './plain-server-session';
+export { PlainEthClientSession } from './plain-client-session';

@@ -1,0 +1,307 @@
+import { LodeError, silentLogger } from '@lode/stratum-core';
+import type { CloseInfo, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
+import type { Observable } from 'rxjs';
+import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
+import type {
+  EthClassicDialect,
+  EthClassicServerCounters,
+  EthClassicServerHandler,
+  EthClassicServerJob,
+  EthClassicServerSession,
+  EthClassicServerSessionOptions,
+} from '../classic/classic-contract';
+import { classicCountsTowardMaxErrors, classicError, ClassicErrors } from '../classic/classic-errors';
+import { show } from '../messages/show';
+import { checkClassicJob } from './classic-wire';
+
+/** The key under which requests for methods a classic session does not serve are counted. */
+export const CLASSIC_UNKNOWN_METHOD_KEY = 'unknown';
+
+/**
+ * The one reply a request gets: a result (with top-level `extra` members) or
+ * an error body; `after` runs right after the reply is written.
+ */
+export type ClassicReply = ({ result: unknown; extra?: RpcExtraMembers } | { error: RpcErrorBody }) & { after?: () => void };
+
+/** The options of a classic server session with every default filled in. */
+export interface ResolvedClassicServerOptions {
+  maxErrors: number;
+  maxWorkers: number;
+  maxPendingRequests: number;
+}
+
+function resolveOptions(options: EthClassicServerSessionOptions): ResolvedClassicServerOptions {
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    const v = value ?? fallback;
+    if (!Number.isSafeInteger(v) || v <= 0) throw new LodeError('config', `${name} ${show(v)} is not a positive integer`);
+    return v;
+  };
+  return {
+    maxErrors: positive('maxErrors', options.maxErrors, 16),
+    maxWorkers: positive('maxWorkers', options.maxWorkers, 256),
+    maxPendingRequests: positive('maxPendingRequests', options.maxPendingRequests, 128),
+  };
+}
+
+/**
+ * Whether an error reply counts toward `maxErrors`: those that blame the
+ * miner (classic-errors `classicCountsTowardMaxErrors`), and never EthProxy's
+ * `{code: 0, "Work not ready"}` (the pool has no job yet: not the miner's fault).
+ */
+function countsTowardMaxErrors(error: RpcErrorBody): boolean {
+  return error.code !== 0 && classicCountsTowardMaxErrors(error);
+}
+
+/**
+ * What EthProxyServerSession and PlainEthServerSession share: the request
+ * queue, counters, error accounting and the close. A subclass answers the
+ * methods it knows ({@link ClassicServerBase.answer}) and writes jobs
+ * ({@link ClassicServerBase.writeJob}); this class does the rest, the way the
+ * EthereumStratum/2.0.0 server session does it (src/server/server-session.ts):
+ *
+ * - Replies go out in the order the requests came in; at most
+ *   `maxPendingRequests` wait (one more closes the connection).
+ * - A method the dialect does not serve gets 20 "Unknown method: <name>"
+ *   (counted under "unknown"); a handler that throws gets its LodeError's code
+ *   and message when it carries a code, else 20 "Internal error".
+ * - A line that is not a valid message gets 20 "Malformed request: <reason>"
+ *   when its id can be read; a notification (no id) from the miner cannot be
+ *   answered and is counted as an invalid line.
+ * - Error replies that blame the miner, and unanswerable lines, count toward
+ *   `maxErrors` (default 16); at the limit the reply is sent and the
+ *   connection closes ("maxErrors 16 reached").
+ * - Before `ready`, `sendJob` holds the latest job and sends it right after
+ *   the reply that makes the session ready.
+ * - `closed$` emits once; `handler.closed` is called once; every
+ *   subscription ends when the peer closes.
+ */
+export abstract class ClassicServerBase implements EthClassicServerSession {
+  abstract readonly dialect: EthClassicDialect;
+  /** true once jobs may be sent (see the subclass) */
+  abstract get ready(): boolean;
+
+  protected readonly logger: LodeLogger;
+  protected readonly options: ResolvedClassicServerOptions;
+  private readonly subscriptions = new Subscription();
+  private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
+  private chain: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private heldJob: EthClassicServerJob | undefined;
+  private closedInfo: CloseInfo | undefined;
+  private readonly requestCounts = new Map<string, number>();
+  private readonly errorCounts = new Map<number, number>();
+  private countedErrors = 0;
+  private invalidLines = 0;
+  private jobCount = 0;
+
+  /** Emits once when the connection closes (either side), then completes. */
+  readonly closed$: Observable<CloseInfo> = this.closedSubject.asObservable();
+
+  /**
+   * @param peer the connection (its codec is the dialect's)
+   * @param handler the pool
+   * @param options maxErrors, maxWorkers, maxPendingRequests, logger
+   * @param knownMethods the methods the subclass answers (others get "Unknown method")
+   * @throws LodeError('config') if a limit is not a positive integer
+   */
+  protected constructor(
+    protected readonly peer: RpcPeer,
+    protected readonly handler: EthClassicServerHandler,
+    options: EthClassicServerSessionOptions,
+    dialect: EthClassicDialect,
+    private readonly knownMethods: ReadonlySet<string>,
+  ) {
+    this.options = resolveOptions(options);
+    this.logger = (options.logger ?? silentLogger).child({ dialect, side: 'server' });
+    const closed$ = peer.closed$;
+    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
+    this.subscriptions.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.enqueue(() => this.dispatch(req))));
+    this.subscriptions.add(
+      peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => {
+        this.invalidLines++;
+        this.enqueue(() => this.countError(`notification ${show(n.method)} from the miner cannot be answered (no id)`));
+      }),
+    );
+    this.subscriptions.add(
+      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
+        this.invalidLines++;
+        this.enqueue(() => this.answerInvalid(bad));
+      }),
+    );
+    this.subscriptions.add(
+      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
+        // The transport closes itself right after; there is no id to answer.
+        this.logger.warn({ err: err.message }, 'overlong line from the miner');
+      }),
+    );
+  }
+
+  /** True once the connection closed. */
+  get isClosed(): boolean {
+    return this.closedInfo !== undefined || this.peer.isClosed;
+  }
+
+  /** A snapshot of this session's counters (for metrics). */
+  get counters(): EthClassicServerCounters {
+    return {
+      requests: Object.fromEntries(this.requestCounts),
+      errors: Object.fromEntries(this.errorCounts),
+      invalidLines: this.invalidLines,
+      jobs: this.jobCount,
+    };
+  }
+
+  /** The options in force, defaults filled in. */
+  get settings(): Readonly<ResolvedClassicServerOptions> {
+    return this.options;
+  }
+
+  /**
+   * Sends a job now when `ready`, else holds it (only the latest) and sends
+   * it right after the reply that makes the session ready.
+   *
+   * @returns true when sent now, false when held or the connection is closed
+   * @throws LodeError('protocol') if the job is out of shape (see `checkClassicJob`)
+   */
+  sendJob(job: EthClassicServerJob): boolean {
+    checkClassicJob(job);
+    if (this.isClosed) return false;
+    const copy = { ...job, extranonce: Buffer.from(job.extranonce) };
+    if (!this.ready) {
+      this.heldJob = copy;
+      return false;
+    }
+    this.heldJob = undefined;
+    this.writeJob(copy);
+    this.jobCount++;
+    return true;
+  }
+
+  /** Closes the connection with a logged reason; `closed$` emits with byPeer false. */
+  close(reason: string): void {
+    if (this.isClosed) return;
+    this.logger.info({ reason }, 'closing the connection');
+    this.peer.close(reason);
+  }
+
+  /** Answers one request for a method in `knownMethods`; never throws for peer input. */
+  protected abstract answer(req: IncomingRequest): Promise<ClassicReply> | ClassicReply;
+
+  /** Writes a checked job to the miner (the session is ready and open). */
+  protected abstract writeJob(job: EthClassicServerJob): void;
+
+  /**
+   * The reply when the pool's handler threw: its own code and message when
+   * it threw a LodeError carrying a code, else 20 "Internal error" (the
+   * details are logged, not sent).
+   */
+  protected handlerFailure(method: string, err: unknown): ClassicReply {
+    if (LodeError.is(err) && err.code !== undefined) return { error: { code: err.code, message: err.message } };
+    this.logger.error({ err, method }, `${method} handler failed`);
+    return { error: classicError(ClassicErrors.INTERNAL, `${method} failed`) };
+  }
+
+  private enqueue(work: () => Promise<void> | void): void {
+    if (this.pending >= this.options.maxPendingRequests) {
+      this.close(`over ${this.options.maxPendingRequests} requests waiting for their replies`);
+      return;
+    }
+    this.pending++;
+    this.chain = this.chain
+      .then(work)
+      .catch((err: unknown) => this.logger.error({ err }, 'request dispatch failed'))
+      .finally(() => {
+        this.pending--;
+      });
+  }
+
+  private async dispatch(req: IncomingRequest): Promise<void> {
+    // Requests still queued when the miner left are not worth judging: nobody reads the reply.
+    if (this.isClosed) return;
+    const known = this.knownMethods.has(req.method);
+    this.countRequest(known ? req.method : CLASSIC_UNKNOWN_METHOD_KEY);
+    let reply: ClassicReply;
+    if (!known) {
+      reply = { error: classicError(ClassicErrors.UNKNOWN_METHOD, show(req.method)) };
+    } else {
+      try {
+        reply = await this.answer(req);
+      } catch (err) {
+        this.logger.error({ err, method: req.method }, 'method handler threw');
+        reply = { error: classicError(ClassicErrors.INTERNAL, `${req.method} failed`) };
+      }
+    }
+    this.write(req.id, reply);
+    reply.after?.();
+    this.flushHeldJob();
+  }
+
+  private answerInvalid(bad: InvalidLine): void {
+    if (this.isClosed) return;
+    if (bad.id === null) {
+      // A response to nothing we asked, or a line whose id cannot be read: there is nobody to answer.
+      this.logger.debug({ reason: bad.reason }, 'invalid line from the miner cannot be answered');
+      this.countError(bad.reason);
+      return;
+    }
+    this.write(bad.id, { error: classicError(ClassicErrors.MALFORMED, bad.reason) });
+  }
+
+  private write(id: RpcId, reply: ClassicReply): void {
+    if (this.isClosed) return;
+    if ('result' in reply) {
+      try {
+        this.peer.respond(id, reply.result, reply.extra);
+      } catch (err) {
+        this.logger.error({ err, id }, 'reply could not be encoded');
+        this.write(id, { error: classicError(ClassicErrors.INTERNAL, 'the reply could not be encoded') });
+      }
+      return;
+    }
+    const { error } = reply;
+    this.errorCounts.set(error.code, (this.errorCounts.get(error.code) ?? 0) + 1);
+    try {
+      this.peer.respondError(id, error);
+    } catch (err) {
+      this.logger.error({ err, id, code: error.code }, 'error reply could not be encoded');
+      this.peer.respondError(id, classicError(ClassicErrors.INTERNAL));
+    }
+    if (countsTowardMaxErrors(error)) this.countError(error.message);
+  }
+
+  private countError(why: string): void {
+    if (this.isClosed) return;
+    this.countedErrors++;
+    if (this.countedErrors >= this.options.maxErrors) {
+      this.logger.warn({ last: why }, `maxErrors ${this.options.maxErrors} reached`);
+      this.close(`maxErrors ${this.options.maxErrors} reached`);
+    }
+  }
+
+  private countRequest(key: string): void {
+    this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
+  }
+
+  private flushHeldJob(): void {
+    const job = this.heldJob;
+    if (job === undefined || !this.ready || this.isClosed) return;
+    this.heldJob = undefined;
+    this.writeJob(job);
+    this.jobCount++;
+  }
+
+  private onClosed(info: CloseInfo): void {
+    if (this.closedInfo !== undefined) return;
+    const closed: CloseInfo = { reason: info.reason, byPeer: info.byPeer };
+    this.closedInfo = closed;
+    this.heldJob = undefined;
+    this.subscriptions.unsubscribe();
+    this.closedSubject.next(closed);
+    this.closedSubject.complete();
+    try {
+      this.handler.closed?.(closed);
+    } catch (err) {
+      this.logger.error({ err }, 'closed handler threw');
+    }
+  }
+}
