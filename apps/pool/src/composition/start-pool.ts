@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Container } from 'inversify';
+import { ES1_MAX_EXTRANONCE_BYTES, ETH_DIALECT_SCHEMES } from '@lode/dialect-ethstratum';
 import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
@@ -110,10 +111,24 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });
+    const at = `+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`;
+    // An ethstratum port speaks every offered Ethereum dialect, each under ethminer's scheme (facts/ethash.md §1.5).
+    const ethDialects = port instanceof EthStratumPort ? port.dialects : undefined;
+    const urls = ethDialects?.map((d) => `${ETH_DIALECT_SCHEMES[d]}${at}`);
+    if (ethDialects?.includes('es1') === true) {
+      const extranonceBytes = plugin.extranonceSizes?.(config.coins[portConfig.coin] ?? {}).extranonce1Size;
+      if (extranonceBytes !== undefined && extranonceBytes > ES1_MAX_EXTRANONCE_BYTES) {
+        portLog.warn(
+          { extranonceBytes },
+          `EthereumStratum/1.0.0 allows an extranonce of at most ${ES1_MAX_EXTRANONCE_BYTES} bytes: this port will refuse ES1 miners; set coins.${portConfig.coin}.extranonceBytes to ${ES1_MAX_EXTRANONCE_BYTES} or less`,
+        );
+      }
+    }
     logger.info(
       {
         port: portConfig.name,
-        url: `${portConfig.dialect === 'ethstratum' ? 'stratum3' : 'stratum'}+${tls ? 'tls' : 'tcp'}://${address.host}:${address.port}`,
+        url: urls?.[0] ?? `stratum${at}`,
+        ...(urls === undefined ? {} : { urls, dialects: ethDialects }),
         coin: portConfig.coin,
         dialect: portConfig.dialect,
         difficulty: portConfig.difficulty.initial,

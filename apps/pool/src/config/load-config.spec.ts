@@ -53,6 +53,7 @@ describe('parsePoolConfig', () => {
         'pool.json',
       );
       expect(config.ports[0]?.ethstratum).toEqual({
+        dialects: ['es2', 'es1', 'ethproxy', 'plain'],
         encoding: 'plain',
         resume: true,
         timeoutSeconds: 180,
@@ -60,6 +61,22 @@ describe('parsePoolConfig', () => {
         hashrateMinIntervalSeconds: 10,
         hashrateNotifySeconds: 60,
       });
+    });
+
+    it('keeps the dialects a port offers, and refuses unknown, repeated or no dialects', () => {
+      const port = (dialects: unknown) => ({ ...minimal, coins: { eth: {} }, ports: [{ port: 1, coin: 'eth', dialect: 'ethstratum', ethstratum: { dialects } }] });
+      expect(parsePoolConfig(JSON.stringify(port(['ethproxy', 'es1'])), 'pool.json').ports[0]?.ethstratum?.dialects).toEqual(['ethproxy', 'es1']);
+      expect(configError(() => parsePoolConfig(JSON.stringify(port(['es3'])), 'pool.json')).message).toContain('/ports/0/ethstratum/dialects/0: must be equal to one of the allowed values');
+      expect(configError(() => parsePoolConfig(JSON.stringify(port(['es1', 'es1'])), 'pool.json')).message).toContain('/ports/0/ethstratum/dialects: must NOT have duplicate items');
+      expect(configError(() => parsePoolConfig(JSON.stringify(port([])), 'pool.json')).message).toContain('/ports/0/ethstratum/dialects: must NOT have fewer than 1 items');
+    });
+
+    it('validates the shipped Ethereum example, whose port offers all four dialects', () => {
+      const file = join(__dirname, '../../pool.eth.example.yaml');
+      const config = parsePoolConfig(readFileSync(file, 'utf8'), file);
+      expect(config.ports[0]).toMatchObject({ name: 'eth', port: 4444, coin: 'eth', dialect: 'ethstratum' });
+      expect(config.ports[0]?.ethstratum?.dialects).toEqual(['es2', 'es1', 'ethproxy', 'plain']);
+      expect(config.coins['eth']).toMatchObject({ extranonceBytes: 2 });
     });
 
     it('refuses an ethstratum section on a bitcoin port, and a node string outside printable ASCII', () => {

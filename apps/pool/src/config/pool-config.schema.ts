@@ -63,6 +63,14 @@ export const poolConfigSchema = {
             type: 'object',
             additionalProperties: false,
             properties: {
+              // the Ethereum dialects served on the port, told apart by the first message (docs/ethstratum.md)
+              dialects: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { enum: ['es2', 'es1', 'ethproxy', 'plain'] },
+                default: ['es2', 'es1', 'ethproxy', 'plain'],
+              },
               encoding: { enum: ['plain', 'gzip'], default: 'plain' },
               resume: { type: 'boolean', default: true },
               timeoutSeconds: { type: 'integer', minimum: 10, maximum: 86400, default: 180 },

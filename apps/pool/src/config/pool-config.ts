@@ -1,3 +1,5 @@
+import type { EthDialect } from '@lode/dialect-ethstratum';
+
 /**
  * The pool's configuration file, after validation (YAML or JSON; see
  * `pool-config.schema.ts` for every field, its unit and its default).
@@ -54,8 +56,19 @@ export interface PortConfig {
   coin: string;
   /** the port's Stratum dialect; it must be one of the coin plugin's dialects */
   dialect: 'bitcoin' | 'ethstratum' | 'warthog';
-  /** EthereumStratum/2.0.0 session settings (specs/003_fafafa51dc5fa36a.txt "Session Handling - Hello"); only for dialect ethstratum */
+  /**
+   * The Ethereum dialects of the port and the EthereumStratum/2.0.0 session
+   * settings (specs/003_fafafa51dc5fa36a.txt "Session Handling - Hello"); only
+   * for dialect ethstratum
+   */
   ethstratum?: {
+    /**
+     * the dialects served on this one port, told apart by each connection's
+     * first message (docs/ethstratum.md "One port, four dialects"): es2
+     * EthereumStratum/2.0.0, es1 EthereumStratum/1.0.0 (NiceHash), ethproxy
+     * EthProxy, plain ethminer's plain stratum; default all four
+     */
+    dialects: EthDialect[];
     /** offered in the mining.hello reply; gzip = each line base64(gzip(message)) (stratum-core gzipLineCodec) */
     encoding: 'plain' | 'gzip';
     /** whether sessions may be resumed (mining.subscribe with a session id) */

@@ -30,7 +30,7 @@ const FAILURE_LOG_EVERY = 1000;
  *    `stale: true` (accepted-stale, EIP-1571 code 202)
  * 3. `plugin.checkShare` (extranonce2 size, ntime window, version mask) -> its reason
  * 4. `duplicateIndex.add(coin, job.height, key)` says seen -> 'duplicate'. The
- *    key is what the miner chose: `en1|en2|ntime|nonce|versionBits`, hex,
+ *    key is what the miner chose: `en1‖en2|ntime|nonce|versionBits`, hex,
  *    followed by `|plugin.workKey(job)` when the plugin has one (ethash: the header hash),
  *    version bits included (0 when not rolled) and the job id NOT included,
  *    so the same header replayed on another job id or another instance is
@@ -278,9 +278,15 @@ function reject(reason: ShareRejectReason, message: string): ShareVerdict {
   return { accepted: false, reason, message };
 }
 
-/** en1|en2|ntime|nonce|versionBits, hex; absent version bits are 0 (the same header as rolling none) */
+/**
+ * en1‖en2|ntime|nonce|versionBits, hex; absent version bits are 0 (the same
+ * header as rolling none). extranonce1 and extranonce2 are joined: what
+ * counts is the bytes they make together, not where a dialect splits them
+ * (ethash: ES1's `a2eea0`+`cfae7df760` and EthProxy's whole nonce
+ * `a2eea0cfae7df760` are the same share).
+ */
 function shareKey(share: ShareSubmission): string {
-  return `${share.extranonce1.toString('hex')}|${share.extranonce2.toString('hex')}|${hex32(share.ntime)}|${hex32(share.nonce)}|${hex32(share.versionBits ?? 0)}`;
+  return `${share.extranonce1.toString('hex')}${share.extranonce2.toString('hex')}|${hex32(share.ntime)}|${hex32(share.nonce)}|${hex32(share.versionBits ?? 0)}`;
 }
 
 function hex32(value: number): string {
