@@ -21,3 +21,10 @@ export { HashrateMeter } from './stats/hashrate-meter';
 /* Command line */
 export { runMinerCli } from './cli/run-miner-cli';
 export type { MinerCliIo } from './cli/run-miner-cli';
+
+/* Ethash family: the four Ethereum dialects (facts/ethash.md §1) */
+export { EthMiner } from './eth/eth-miner';
+export type { EthMinerEvent, EthMinerOptions } from './eth/eth-miner';
+export { describeEthDialect, ethDialectOfUrl } from './eth/eth-dialect-of-url';
+export { MAX_SEED_EPOCH, SeedEpochs } from './eth/seed-epochs';
+export type { SeedWork } from './eth/seed-epochs';

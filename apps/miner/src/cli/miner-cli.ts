@@ -43,6 +43,14 @@ export interface MinerCliConfig {
 }
 
 const LINES = `
+Ethereum dialects (--coin eth or etc), by URL scheme (ethminer's names; +tcp, +ssl or +tls):
+  stratum+tcp://   plain stratum (ethminer mode 0): the miner picks all 8 nonce bytes, sends the mix digest
+  stratum1+tcp://  EthProxy (eth_submitLogin, eth_getWork, eth_submitWork)
+  stratum2+tcp://  NiceHash EthereumStratum/1.0.0 (extranonce prefix, mining.set_difficulty)
+  stratum3+tcp://  EthereumStratum/2.0.0 (EIP-1571: mining.hello, session resume, mining.bye)
+  The miner prints the one it speaks first:
+  miner: speaking EthProxy (stratum1) to 127.0.0.1:4444
+
 Log lines (one per event, greppable; --json prints the same events as pino JSON with an "event" field):
   miner: connecting to stratum+tcp://127.0.0.1:3333 (attempt 1)
   miner: connected to stratum+tcp://127.0.0.1:3333
@@ -68,19 +76,19 @@ Exit codes: 0 after SIGINT/SIGTERM or --exit-after-*, 1 on a fatal error, 2 on b
 export function buildMinerCommand(): Command {
   return new Command('lode-miner')
     .description(
-      'Lode CPU miner: Stratum v1 (SHA-256d) or EthereumStratum/2.0.0 (ethash, ETChash) with the coin plugin\'s native scanning threads.',
+      'Lode CPU miner: Stratum v1 (SHA-256d), the four Ethereum stratum dialects (ethash, ETChash) or Warthog stratum, with the coin plugin\'s native scanning threads.',
     )
     .version(MINER_VERSION)
     .requiredOption(
       '-o, --url <url>',
-      'pool URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls://; stratum3+tcp:// (or +ssl, +tls) for EthereumStratum/2.0.0',
+      'pool URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls://; for eth/etc the scheme picks the dialect as ethminer names them: stratum+ plain stratum, stratum1+ EthProxy, stratum2+ EthereumStratum/1.0.0 (NiceHash), stratum3+ EthereumStratum/2.0.0',
     )
     .option('-u, --user <worker>', 'worker name for mining.authorize (default: the user in the URL)')
     .option('-p, --pass <password>', 'password for mining.authorize', 'x')
     .option('-t, --threads <n>', 'native scan threads (default: number of CPUs)')
-    .option('--coin <id>', 'coin id to mine (btc; eth or etc with EthereumStratum/2.0.0; wart with Warthog stratum)', 'btc')
+    .option('--coin <id>', 'coin id to mine (btc; eth or etc in the dialect of the URL scheme; wart with Warthog stratum)', 'btc')
     .option('--full-dataset', 'ethash: build the full dataset (GBs, minutes; progress is logged) and mine with it instead of the light cache', false)
-    .option('--hashrate-report <seconds>', 'ethash: seconds between mining.hashrate reports to the pool; 0 turns them off', '30')
+    .option('--hashrate-report <seconds>', 'ethash: seconds between hashrate reports to the pool (mining.hashrate, eth_submitHashrate); 0 turns them off', '30')
     .option('--plugins <list>', 'coin plugins to load: auto, or package names separated by commas', 'auto')
     .option('--suggest-difficulty <d>', 'ask the pool for this share difficulty (mining.suggest_difficulty)')
     .option('--no-extranonce-subscribe', 'do not ask for mining.set_extranonce (neither subscribe-extranonce nor mining.extranonce.subscribe)')

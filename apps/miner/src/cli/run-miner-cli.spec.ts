@@ -52,6 +52,23 @@ describe('runMinerCli', () => {
       expect(stdout).toContain('--version-rolling-mask <hex>');
       expect(stdout).toContain('miner: configured version-rolling mask 1fffe000 (asked ffffffff)');
       expect(stdout).toContain('miner: version mask now 1f7fe000');
+      expect(stdout).toContain('stratum1+tcp://  EthProxy');
+      expect(stdout).toContain('stratum2+tcp://  NiceHash EthereumStratum/1.0.0');
+    });
+  });
+
+  describe('when the coin is an ethash coin', () => {
+    it.each([
+      ['stratum+tcp', 'plain stratum (stratum)'],
+      ['stratum1+tcp', 'EthProxy (stratum1)'],
+      ['stratum2+tcp', 'EthereumStratum/1.0.0 (stratum2)'],
+      ['stratum3+tcp', 'EthereumStratum/2.0.0 (stratum3)'],
+    ])('speaks the dialect of the %s scheme and says so first', async (scheme, name) => {
+      // port 1: nothing listens, the miner retries until --exit-after-seconds
+      const { code, stdout } = await run('--url', `${scheme}://127.0.0.1:1`, '-u', 'w', '--coin', 'eth', '--threads', '1', '--exit-after-seconds', '0.2');
+      expect(code).toBe(0);
+      expect(stdout).toContain(`miner: speaking ${name} to 127.0.0.1:1`);
+      expect(stdout).toContain(`miner: connecting to ${scheme}://127.0.0.1:1 (attempt 1)`);
     });
   });
 });

@@ -5,6 +5,7 @@ import { Container } from 'inversify';
 import { type CoinPlugin, discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { LodeError } from '@lode/stratum-core';
 import { EthMiner } from '../eth/eth-miner';
+import { ethDialectOfUrl } from '../eth/eth-dialect-of-url';
 import { WarthogMiner } from '../warthog/warthog-miner';
 import { Miner } from '../miner';
 import { createMinerLogger } from './create-logger';
@@ -69,6 +70,7 @@ export async function runMinerCli(
       tls,
     }) : coin.dialects.includes('ethstratum') ? new EthMiner({
       url: config.url,
+      dialect: ethDialectOfUrl(config.url),
       user: config.user,
       password: config.password,
       coin,
@@ -102,7 +104,7 @@ export async function runMinerCli(
   return mineUntilDone(miner, config);
 }
 
-/** What the CLI drives: the Stratum v1 Miner or the EthereumStratum/2.0.0 EthMiner. */
+/** What the CLI drives: the Stratum v1 Miner, the WarthogMiner or the EthMiner (any Ethereum dialect). */
 interface RunnableMiner {
   readonly events$: Observable<{ type: string; accepted?: number; error?: Error }>;
   start(): void;

@@ -126,10 +126,10 @@ describe('EthMiner', () => {
     expect(closedWithBye).toBe(true);
   });
 
-  it('refuses a coin that does not speak EthereumStratum/2.0.0 and a Stratum v1 URL scheme it cannot parse', () => {
+  it('refuses a coin that does not speak the Ethereum dialects and a URL scheme that is not stratum', () => {
     const bitcoinish = { id: 'btc', dialects: ['bitcoin'] } as unknown as CoinPlugin;
     expect(() => new EthMiner({ url: 'stratum3+tcp://127.0.0.1:1', user: 'a', coin: bitcoinish, threads: 1 })).toThrow(
-      `coin 'btc' does not speak EthereumStratum/2.0.0`,
+      `coin 'btc' does not speak the Ethereum stratum dialects`,
     );
     expect(() => new EthMiner({ url: 'http://127.0.0.1:1', user: 'a', coin: fakeCoin(new FakeEpochHasher()), threads: 1 })).toThrow(
       'has scheme "http"',
