@@ -17,3 +17,6 @@ export type { JanushashBenchOptions, JanushashReport, JanushashRow } from './jan
 /* Stratum proxy: share round trip and shares/s via apps/proxy vs direct to apps/pool (run dist/proxy-latency.js) */
 export { formatProxyLatencyReport, runProxyLatencyBench } from './proxy-latency';
 export type { ForwardFigures, PathFigures, ProxyLatencyBenchOptions, ProxyLatencyReport, RoundTrip } from './proxy-latency';
+
+/* EthProxy quick check: a wrong mix digest refused by two keccaks vs a full light verification (run dist/ethproxy-quick-check.js) */
+export { formatEthProxyQuickCheckReport, runEthProxyQuickCheckBench } from './ethproxy-quick-check';

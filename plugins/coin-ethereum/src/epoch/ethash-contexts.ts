@@ -286,6 +286,32 @@ export class EthashContexts implements EpochHasher {
   }
 
   /**
+   * The cheap check of a claimed mix digest: keccak256(keccak512(headerHash ‖
+   * nonce LE) ‖ mix), two keccaks on the event loop (microseconds), needing no
+   * light cache or dataset. It equals the final hash of hashimoto when `mix`
+   * is the true mix digest of (headerHash, nonce); a pool refuses a share
+   * whose value (big-endian) is above the target before any light hash.
+   *
+   * @param headerHash the 32-byte seal hash
+   * @param nonce the 64-bit nonce (the number the wire's big-endian hex reads)
+   * @param mix the claimed 32-byte mix digest (EthProxy eth_submitWork params[2])
+   * @returns the 32-byte would-be final hash
+   * @throws LodeError('plugin') for a header hash or mix not 32 bytes, a nonce
+   *   outside [0, 2^64), or without the addon
+   * @see facts/ethash.md §1.1, §2.6, §2.7 (chfast verify_against_boundary check order)
+   */
+  quickFinal(headerHash: Buffer, nonce: bigint, mix: Buffer): Buffer {
+    assertHeaderHash(headerHash);
+    if (typeof nonce !== 'bigint' || nonce < 0n || nonce >= TWO_64) {
+      throw new LodeError('plugin', `nonce must be a bigint in [0, 2^64), got ${String(nonce)}`);
+    }
+    if (!Buffer.isBuffer(mix) || mix.length !== 32) {
+      throw new LodeError('plugin', `the mix digest is ${Buffer.isBuffer(mix) ? `${mix.length} bytes` : typeof mix}, expected 32 bytes`);
+    }
+    return native(() => this.native().quickFinal(headerHash, nonce, mix));
+  }
+
+  /**
    * Builds the light cache of (algo, epoch) and, with `full`, the full dataset
    * from it (kept until retain() drops it).
    *

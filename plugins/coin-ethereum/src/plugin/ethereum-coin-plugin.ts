@@ -9,6 +9,7 @@ import {
   type JobContext,
   type LodeLogger,
   type NativeHasher,
+  type PowClaim,
   type PowResult,
   type ShareSubmission,
 } from '@lode/plugin-api';
@@ -29,6 +30,8 @@ import {
 const NONCE_BYTES = 8;
 /** Bytes of what buildHeader returns: header hash (32) ‖ nonce (8, big-endian). */
 const HEADER_BYTES = 32 + NONCE_BYTES;
+/** Bytes of the ethash mix digest, the seal (facts/ethash.md §2.6). */
+const MIX_BYTES = 32;
 const HASH_HEX = /^[0-9a-f]{64}$/;
 
 /**
@@ -47,6 +50,12 @@ const HASH_HEX = /^[0-9a-f]{64}$/;
  *   worker thread and returns the final hash (compared big-endian, hashValue)
  *   with the mix digest as the seal; buildBlock gives the eth_submitWork
  *   parameters.
+ * - A share that carries the miner's mix digest (EthProxy, plain stratum)
+ *   reaches hashShare with a PowClaim: the 2-keccak quick check refuses it
+ *   (`quick: true`) before any light hash when its would-be final is above
+ *   the claim's target (facts/ethash.md §1.1, §2.7).
+ * - workKey is the header hash: the duplicate key tells refreshed templates
+ *   of one height apart.
  * - Difficulty d means boundary 2^256 / d (diff1Target = 2^256).
  *
  * The addon loads on first use of the hasher (createJob's seed check,
@@ -181,20 +190,61 @@ export class EthereumCoinPlugin implements CoinPlugin {
    * hashimoto-light of the share with the light cache of the job's (algo,
    * epoch), awaited when still building, on a worker thread (~5 ms).
    *
+   * With a `claim` (EthProxy and plain stratum send the miner's mix digest)
+   * the cheap check runs first: quick = keccak256(keccak512(header hash ‖
+   * nonce LE) ‖ claimed mix), two keccaks on the event loop. When quick read
+   * big-endian is above `claim.target` the result is `{ hash: quick, quick:
+   * true }` at once, without the light cache (not even waiting for the
+   * epoch's cache to be built); otherwise the light hash is computed as
+   * without a claim (the engine compares its mix with the claimed one,
+   * 'bad-seal'). A true mix gives quick = the final hash.
+   *
    * @param header what buildHeader returned (40 bytes)
+   * @param claim the miner's mix digest (`seal`, 32 bytes) and the easiest
+   *   target that matters (a 256-bit boundary, not a difficulty)
    * @returns `hash` = the final hash (32 bytes, read big-endian by hashValue),
-   *   `seal` = the mix digest (32 bytes) for buildBlock
+   *   `seal` = the mix digest (32 bytes) for buildBlock; or, refused by the
+   *   quick check, `hash` = quick (32 bytes) and `quick: true`, no seal
    * @throws LodeError('plugin') (rejects) for a header not 40 bytes, a job
-   *   without EthashWork, or when the light cache cannot be built
-   * @see facts/ethash.md §2.6, §2.7
+   *   without EthashWork, a claimed seal not 32 bytes (the dialect checks
+   *   lengths: this is a dialect bug), a target that is not a bigint >= 0,
+   *   or when the light cache cannot be built
+   * @see facts/ethash.md §1.1, §2.6, §2.7 (check order of chfast verify_against_boundary)
    */
-  async hashShare(job: CoinJob, header: Buffer): Promise<PowResult> {
+  async hashShare(job: CoinJob, header: Buffer, claim?: PowClaim): Promise<PowResult> {
     const work = ethashWorkOf(job);
     if (header.length !== HEADER_BYTES) {
       throw new LodeError('plugin', `an ethash share header is ${HEADER_BYTES} bytes (header hash + nonce), got ${header.length}`);
     }
-    const { mix, final } = await this.epochHasher.hash(work.algo, work.epoch, header.subarray(0, 32), header.readBigUInt64BE(32));
+    const headerHash = header.subarray(0, 32);
+    const nonce = header.readBigUInt64BE(32);
+    if (claim !== undefined) {
+      const { seal, target } = claim;
+      if (!Buffer.isBuffer(seal) || seal.length !== MIX_BYTES) {
+        throw new LodeError(
+          'plugin',
+          `the claimed ethash seal (mix digest) of a share on job ${job.id} is ${Buffer.isBuffer(seal) ? `${seal.length} bytes` : typeof seal}, expected ${MIX_BYTES}: the dialect must refuse a malformed mix digest before the share reaches the coin`,
+        );
+      }
+      if (typeof target !== 'bigint' || target < 0n) {
+        throw new LodeError('plugin', `the claim's target must be a bigint >= 0 (a 256-bit boundary), got ${String(target)}`);
+      }
+      const quick = this.epochHasher.quickFinal(headerHash, nonce, seal);
+      if (this.hashValue(quick) > target) return { hash: quick, quick: true };
+    }
+    const { mix, final } = await this.epochHasher.hash(work.algo, work.epoch, headerHash, nonce);
     return { hash: final, seal: mix };
+  }
+
+  /**
+   * The job's header (seal) hash, 64 lower-case hex: a refreshed template at
+   * the same height is other work, so the same nonce on it is no duplicate.
+   *
+   * @throws LodeError('plugin') for a job without EthashWork
+   * @see facts/ethash.md §5.1 (open-ethereum-pool keys duplicates by nonce:header:mix)
+   */
+  workKey(job: CoinJob): string {
+    return ethashWorkOf(job).headerHash;
   }
 
   /** The final hash read big-endian (facts/ethash.md §2.6, §4.8). */
