@@ -26,5 +26,4 @@ export type { MinerCliIo } from './cli/run-miner-cli';
 export { EthMiner } from './eth/eth-miner';
 export type { EthMinerEvent, EthMinerOptions } from './eth/eth-miner';
 export { describeEthDialect, ethDialectOfUrl } from './eth/eth-dialect-of-url';
-export { MAX_SEED_EPOCH, SeedEpochs } from './eth/seed-epochs';
-export type { SeedWork } from './eth/seed-epochs';
+export { SeedEpochs } from './eth/seed-epochs';

@@ -199,6 +199,15 @@ export interface CoinShareRejection {
   message: string;
 }
 
+/** The proof-of-work context of ethash-family work (CoinPlugin.workOfSeed). */
+export interface SeedWork {
+  algo: 'ethash' | 'etchash';
+  /** the sizing epoch: cache and dataset sizes */
+  epoch: number;
+  /** keccak256 rounds over 32 zero bytes that give the seed hash (ethash: = epoch; etchash: 2 * epoch) */
+  seedEpoch: number;
+}
+
 /**
  * A proof of work computed by {@link CoinPlugin.hashShare}: the hash in the
  * byte order {@link CoinPlugin.hashValue} reads, and the extra proof a block
@@ -397,6 +406,24 @@ export interface CoinPlugin {
    * for coins whose NativeHasher scans headers directly.
    */
   readonly epochHasher?: EpochHasher;
+
+  /**
+   * Ethash family: what work that names only its seed hash is to be hashed
+   * with. EthereumStratum/1.0.0, EthProxy and plain stratum jobs carry the
+   * seed hash, not the epoch (facts/ethash.md §1.6), and an ETChash seed is
+   * that of ethash epoch 2e (ECIP-1099, §0 (3), §2.8), so the seed alone is
+   * ambiguous: the pool's `algo` flag settles it when sent ("etchash": epoch
+   * = seed epoch / 2), else the coin's own rule (an ETChash chain: seed
+   * epochs from its fork's on are ETChash epochs, earlier ones ethash).
+   *
+   * @param seedHash 32 bytes
+   * @param algo the job's `algo` flag, when the pool sent one
+   * @returns the algorithm, sizing epoch (what EpochHasher.prepare and scan
+   *   take) and seed epoch; undefined when the seed is no epoch's, or is
+   *   flagged "etchash" with an odd seed epoch
+   * @throws LodeError('plugin') when seedHash is not 32 bytes or the native addon is missing
+   */
+  workOfSeed?(seedHash: Buffer, algo?: 'ethash' | 'etchash'): SeedWork | undefined;
 }
 
 /** A hit from an {@link EpochHasher} scan. */

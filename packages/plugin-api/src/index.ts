@@ -15,6 +15,7 @@ export type {
   EpochScanResult,
   EthashWork,
   PowClaim,
+  SeedWork,
   PowResult,
   JobContext,
   NativeHasher,

@@ -166,6 +166,15 @@ export declare function scanFull(dataset: Dataset, headerHash: Buffer, startNonc
 export declare function scanLight(cache: LightCache, datasetBytes: number, headerHash: Buffer, startNonce: bigint, count: number, target: Buffer, threads: number): Promise<EthashScanResult>
 
 /**
+ * The seed epoch of a seed hash: the number of keccak256 rounds over 32 zero
+ * bytes that give `seed` (facts/ethash.md §2.3), searched over [0, 65278];
+ * null when it is none of them. For work that names only its seed hash
+ * (EthereumStratum/1.0.0, EthProxy, plain stratum, §1.6).
+ * `seed`: 32 bytes, else an InvalidArg error.
+ */
+export declare function seedEpochOf(seed: Buffer): number | null
+
+/**
  * Seed hash (32 bytes) of a seed epoch: keccak256 applied `seedEpoch` times
  * to 32 zero bytes (facts/ethash.md §2.3). ethash: seedEpoch = epoch;
  * ETChash: seedEpoch = 2·epoch (§2.8). `seedEpoch`: integer in [0, 65278].

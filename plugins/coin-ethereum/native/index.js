@@ -845,4 +845,5 @@ module.exports.implementation = nativeBinding.implementation
 module.exports.quickFinal = nativeBinding.quickFinal
 module.exports.scanFull = nativeBinding.scanFull
 module.exports.scanLight = nativeBinding.scanLight
+module.exports.seedEpochOf = nativeBinding.seedEpochOf
 module.exports.seedHash = nativeBinding.seedHash

@@ -19,8 +19,6 @@ export interface ClassicUpstreamOptions {
   /** `<wallet>[.<worker>]` */
   user: string;
   password: string;
-  /** the coin's algorithm: settles a seed hash without an `algo` member (SeedEpochs.workOf) */
-  chainAlgo: 'ethash' | 'etchash';
   /** the seed hash -> epoch map, shared by the miner's connections */
   seeds: SeedEpochs;
   logger: LodeLogger;
@@ -102,7 +100,7 @@ export class ClassicUpstream implements EthUpstream {
    * @throws LodeError('protocol') from SeedEpochs.workOf
    */
   private toWork(job: EthClassicClientJob, session: EthClassicClientSession): EthWorkJob {
-    const { algo, epoch } = this.options.seeds.workOf(job.seedHash, job.algo, this.options.chainAlgo);
+    const { algo, epoch } = this.options.seeds.workOf(job.seedHash, job.algo);
     return {
       jobId: job.jobId,
       headerHash: job.headerHash,

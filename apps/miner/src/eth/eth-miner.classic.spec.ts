@@ -1,4 +1,4 @@
-import type { CoinPlugin, EpochHasher, EpochScanRequest, EpochScanResult } from '@lode/plugin-api';
+import type { CoinPlugin, EpochHasher, EpochScanRequest, EpochScanResult, SeedWork } from '@lode/plugin-api';
 import { StratumServer, type StratumConnection } from '@lode/stratum-core';
 import { filter, firstValueFrom } from 'rxjs';
 import { EthMiner, type EthMinerEvent } from './eth-miner';
@@ -31,8 +31,23 @@ class FakeEpochHasher implements EpochHasher {
   }
 }
 
+/** Seed epochs of the seeds above (what the real plugin's native chain walk gives; tested in plugins/coin-ethereum). */
+const SEED_EPOCHS = new Map([
+  [SEED_1, 1],
+  [SEED_50, 50],
+  [SEED_ETCHASH_195, 390],
+]);
+
+/** A coin with the fake hasher; workOfSeed reads the table above by the plugin's rule (etc: even seed epochs from 390 on are ETChash). */
 function fakeCoin(hasher: EpochHasher, id = 'eth', algorithm = 'ethash'): CoinPlugin {
-  return { id, name: 'Fake', algorithm, dialects: ['ethstratum'], epochHasher: hasher } as unknown as CoinPlugin;
+  const workOfSeed = (seed: Buffer, algo?: 'ethash' | 'etchash'): SeedWork | undefined => {
+    const seedEpoch = SEED_EPOCHS.get(seed.toString('hex'));
+    if (seedEpoch === undefined) return undefined;
+    const chosen = algo ?? (id === 'etc' && seedEpoch >= 390 && seedEpoch % 2 === 0 ? 'etchash' : 'ethash');
+    if (chosen === 'ethash') return { algo: 'ethash', epoch: seedEpoch, seedEpoch };
+    return seedEpoch % 2 === 0 ? { algo: 'etchash', epoch: seedEpoch / 2, seedEpoch } : undefined;
+  };
+  return { id, name: 'Fake', algorithm, dialects: ['ethstratum'], epochHasher: hasher, workOfSeed } as unknown as CoinPlugin;
 }
 
 type Message = Record<string, unknown> & { id?: unknown; method?: string; params?: unknown[] };

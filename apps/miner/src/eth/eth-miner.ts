@@ -142,11 +142,10 @@ export class EthMiner {
     this.chunkSeconds = options.chunkSeconds ?? 0.5;
     this.backoff = new Backoff(options.backoff);
     const password = options.password ?? 'x';
-    const chainAlgo = options.coin.algorithm === 'etchash' || options.coin.id === 'etc' ? 'etchash' : 'ethash';
     this.upstream =
       this.dialect === 'es2'
         ? new Es2Upstream(options.user, password, this.log)
-        : new ClassicUpstream({ dialect: this.dialect, user: options.user, password, chainAlgo, seeds: new SeedEpochs(), logger: this.log });
+        : new ClassicUpstream({ dialect: this.dialect, user: options.user, password, seeds: new SeedEpochs(options.coin), logger: this.log });
   }
 
   /** Connects and starts mining; returns at once (progress is on `events$`). */

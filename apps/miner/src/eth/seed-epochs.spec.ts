@@ -1,55 +1,47 @@
-import { keccak256 } from './keccak256';
-import { MAX_SEED_EPOCH, SeedEpochs } from './seed-epochs';
+import type { SeedWork } from '@lode/plugin-api';
+import { LodeError } from '@lode/stratum-core';
+import { SeedEpochs } from './seed-epochs';
 
-// Seeds from chfast/ethash epoch_seed_test_cases and the ETChash table (facts/ethash.md §4.6, §4.7).
+// facts/ethash.md §4.6: the seed of ethash epoch 1; §4.7: ETChash epoch 195's seed (= ethash seed epoch 390).
 const SEED_1 = '290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563';
-const SEED_171 = 'a9b0e0c9aca72c07ba06b5bbdae8b8f69e61878301508473379bb4f71807d707';
-const SEED_2048 = '20a7678ca7b50829183baac2e1e3c43fa3c4bcbc171b11cf5a9f30bebd172920';
-const SEED_ETCHASH_195 = 'e79f0f63030bf691445c2b9d0266b24a9619e355194067f2ad2c73a8e0a26c65';
-const SEED_50 = 'abad8f99f3918bf903c6a909d9bbc0fdfa5a2f4b9cb1196175ec825c6610126c';
+const SEED_390 = 'e79f0f63030bf691445c2b9d0266b24a9619e355194067f2ad2c73a8e0a26c65';
 
-describe('keccak256', () => {
-  it('is the original Keccak (0x01 padding), not SHA3-256', () => {
-    expect(keccak256(Buffer.alloc(0)).toString('hex')).toBe('c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
-    expect(keccak256(Buffer.alloc(32)).toString('hex')).toBe(SEED_1);
-  });
-
-  it('absorbs inputs longer than one 136-byte block', () => {
-    // keccak256("a" * 200): the value @noble/hashes 1.8.0 keccak_256 gives (an independent implementation)
-    expect(keccak256(Buffer.alloc(200, 0x61)).toString('hex')).toBe('96ea54061def936c4be90b518992fdc6f12f535068a256229aca54267b4d084d');
-  });
-});
+/** A coin whose workOfSeed knows two seeds and records what it was asked. */
+function stubCoin(): { id: string; calls: [string, string | undefined][]; workOfSeed: (seed: Buffer, algo?: 'ethash' | 'etchash') => SeedWork | undefined } {
+  const calls: [string, string | undefined][] = [];
+  return {
+    id: 'etc',
+    calls,
+    workOfSeed(seed, algo) {
+      calls.push([seed.toString('hex'), algo]);
+      if (seed.toString('hex') === SEED_1) return algo === 'etchash' ? undefined : { algo: 'ethash', epoch: 1, seedEpoch: 1 };
+      if (seed.toString('hex') === SEED_390) return { algo: 'etchash', epoch: 195, seedEpoch: 390 };
+      return undefined;
+    },
+  };
+}
 
 describe('SeedEpochs', () => {
-  it('finds the epoch of published seeds', () => {
-    const seeds = new SeedEpochs();
-    expect(seeds.seedEpochOf('00'.repeat(32))).toBe(0);
-    expect(seeds.seedEpochOf(SEED_171)).toBe(171);
-    expect(seeds.seedEpochOf(SEED_1.toUpperCase())).toBe(1);
-    expect(seeds.seedEpochOf(SEED_2048)).toBe(2048);
-    expect(seeds.seedEpochOf(SEED_50)).toBe(50);
+  it('asks the coin with the seed bytes and the job\'s algo flag, and returns its answer', () => {
+    const coin = stubCoin();
+    const seeds = new SeedEpochs(coin);
+    expect(seeds.workOf(SEED_390.toUpperCase(), undefined)).toEqual({ algo: 'etchash', epoch: 195, seedEpoch: 390 });
+    expect(seeds.workOf(SEED_1, 'ethash')).toEqual({ algo: 'ethash', epoch: 1, seedEpoch: 1 });
+    expect(coin.calls).toEqual([
+      [SEED_390, undefined],
+      [SEED_1, 'ethash'],
+    ]);
   });
 
-  it('reads ETChash jobs as half the seed epoch, ethash as the seed epoch (ECIP-1099)', () => {
-    const seeds = new SeedEpochs();
-    expect(seeds.workOf(SEED_ETCHASH_195, 'etchash', 'ethash')).toEqual({ algo: 'etchash', epoch: 195, seedEpoch: 390 });
-    expect(seeds.workOf(SEED_ETCHASH_195, 'ethash', 'etchash')).toEqual({ algo: 'ethash', epoch: 390, seedEpoch: 390 });
-    // no algo: the coin decides; an odd seed epoch on an ETChash chain is pre-fork ethash
-    expect(seeds.workOf(SEED_ETCHASH_195, undefined, 'etchash')).toEqual({ algo: 'etchash', epoch: 195, seedEpoch: 390 });
-    expect(seeds.workOf(SEED_ETCHASH_195, undefined, 'ethash')).toEqual({ algo: 'ethash', epoch: 390, seedEpoch: 390 });
-    expect(seeds.workOf(SEED_171, undefined, 'etchash')).toEqual({ algo: 'ethash', epoch: 171, seedEpoch: 171 });
+  it('refuses a seed of no epoch, an odd ETChash seed, an unknown algo and a seed that is not 64 hex digits', () => {
+    const seeds = new SeedEpochs(stubCoin());
+    expect(() => seeds.workOf('ab'.repeat(32), undefined)).toThrow('is the seed of no epoch');
+    expect(() => seeds.workOf(SEED_1, 'etchash')).toThrow('is the seed of no ETChash epoch');
+    expect(() => seeds.workOf(SEED_1, 'progpow')).toThrow('neither "ethash" nor "etchash"');
+    expect(() => seeds.workOf('0x' + SEED_1, undefined)).toThrow(LodeError);
   });
 
-  it('refuses an etchash job with an odd seed epoch and an unknown algo', () => {
-    const seeds = new SeedEpochs();
-    expect(() => seeds.workOf(SEED_171, 'etchash', 'etchash')).toThrow('seed epoch 171');
-    expect(() => seeds.workOf(SEED_1, 'progpow', 'ethash')).toThrow('job algo "progpow"');
-  });
-
-  it(`refuses a seed hash of no epoch up to ${MAX_SEED_EPOCH}`, () => {
-    const seeds = new SeedEpochs();
-    expect(() => seeds.workOf('ab'.repeat(32), undefined, 'ethash')).toThrow(`seed of no epoch up to ${MAX_SEED_EPOCH}`);
-    // the chain is kept: known seeds are still found
-    expect(seeds.seedEpochOf(SEED_2048)).toBe(2048);
+  it('refuses a coin that cannot read seed hashes', () => {
+    expect(() => new SeedEpochs({ id: 'btc' })).toThrow("coin 'btc' cannot tell the epoch of a seed hash");
   });
 });

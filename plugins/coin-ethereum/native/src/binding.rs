@@ -150,6 +150,19 @@ pub fn seed_hash(seed_epoch: f64) -> Result<Buffer> {
     Ok(params::seed_hash(seed_epoch).to_vec().into())
 }
 
+/// The seed epoch of a seed hash: the number of keccak256 rounds over 32 zero
+/// bytes that give `seed` (facts/ethash.md §2.3), searched over [0, 65278];
+/// null when it is none of them. For work that names only its seed hash
+/// (EthereumStratum/1.0.0, EthProxy, plain stratum, §1.6).
+/// `seed`: 32 bytes, else an InvalidArg error.
+#[napi]
+pub fn seed_epoch_of(seed: BufferSlice) -> Result<Option<u32>> {
+    let seed: &[u8; 32] = seed.as_ref().try_into().map_err(|_| {
+        Error::new(Status::InvalidArg, format!("seed must be 32 bytes, got {}", seed.len()))
+    })?;
+    Ok(params::seed_epoch_of(seed, MAX_SEED_EPOCH))
+}
+
 /// keccak256(keccak512(headerHash ‖ nonce as 8 bytes little-endian) ‖ mix):
 /// the final hash a claimed mix digest implies; two Keccak permutations, no
 /// cache (facts/ethash.md §2.7). Compare it with the boundary before paying

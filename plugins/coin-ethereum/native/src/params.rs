@@ -78,3 +78,18 @@ pub fn seed_hash(seed_epoch: u32) -> [u8; 32] {
     }
     seed
 }
+
+/// The seed epoch whose seed is `seed`, walking the keccak256 chain from 32
+/// zero bytes up to `max_seed_epoch` (one permutation per step); None when
+/// the seed is not on the chain that far. Work that names only its seed hash
+/// (EthereumStratum/1.0.0, EthProxy) needs it to find its epoch (§1.6).
+pub fn seed_epoch_of(seed: &[u8; 32], max_seed_epoch: u32) -> Option<u32> {
+    let mut current = [0u8; 32];
+    for seed_epoch in 0..=max_seed_epoch {
+        if &current == seed {
+            return Some(seed_epoch);
+        }
+        current = keccak256_32(&current);
+    }
+    None
+}

@@ -207,6 +207,31 @@ mod sizes_and_seeds {
             "e79f0f63030bf691445c2b9d0266b24a9619e355194067f2ad2c73a8e0a26c65"
         );
     }
+
+    fn bytes32(hex_text: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex_text[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn seed_epoch_of_walks_the_chain_back_to_the_published_seeds() {
+        // §4.6 (chfast epoch_seed_test_cases) and §4.7 (ETChash epoch 195 = seed epoch 390).
+        let cases = [
+            (0, "0000000000000000000000000000000000000000000000000000000000000000"),
+            (1, "290decd9548b62a8d60345a988386fc84ba6bc95484008f6362f93160ef3e563"),
+            (171, "a9b0e0c9aca72c07ba06b5bbdae8b8f69e61878301508473379bb4f71807d707"),
+            (390, "e79f0f63030bf691445c2b9d0266b24a9619e355194067f2ad2c73a8e0a26c65"),
+            (32639, "09b435f2d92d0ddee038c379be8db1f895c904282e9ceb790f519a6aa3f83810"),
+        ];
+        for (epoch, seed) in cases {
+            assert_eq!(seed_epoch_of(&bytes32(seed), MAX_SEED_EPOCH), Some(epoch), "seed {seed}");
+        }
+        assert_eq!(seed_epoch_of(&bytes32(cases[4].1), 32638), None, "beyond the limit");
+        assert_eq!(seed_epoch_of(&[0xab; 32], 2048), None, "not a seed");
+    }
 }
 
 mod tiny_vector {

@@ -113,6 +113,8 @@ export class EthashContexts implements EpochHasher {
   private readonly lights = new Map<string, LightEntry>();
   private readonly datasets = new Map<string, DatasetEntry>();
   private readonly seeds = new Map<number, Buffer>();
+  /** seed hash (hex) -> seed epoch, null for none */
+  private readonly seedEpochs = new Map<string, number | null>();
   private readonly maxLightCaches: number;
   private readonly loadNative: () => EthashNative;
   private readonly customSizes?: EthashSizes;
@@ -187,6 +189,28 @@ export class EthashContexts implements EpochHasher {
       this.seeds.set(seedEpoch, seed);
     }
     return seed;
+  }
+
+  /**
+   * The seed epoch of a seed hash: how many keccak256 rounds over 32 zero
+   * bytes give it (the native addon walks the chain, one permutation per
+   * step, up to seed epoch 65278; remembered for the last 16 seeds asked).
+   *
+   * @param seedHash 32 bytes
+   * @returns the seed epoch, or undefined when the seed is none up to 65278
+   * @throws LodeError('plugin') when seedHash is not 32 bytes, or without the addon
+   * @see facts/ethash.md §2.3, §4.6
+   */
+  seedEpochOfSeed(seedHash: Buffer): number | undefined {
+    if (!Buffer.isBuffer(seedHash) || seedHash.length !== 32) {
+      throw new LodeError('plugin', `a seed hash is 32 bytes, got ${Buffer.isBuffer(seedHash) ? seedHash.length : typeof seedHash}`);
+    }
+    const key = seedHash.toString('hex');
+    if (this.seedEpochs.has(key)) return this.seedEpochs.get(key) ?? undefined;
+    const found = native(() => this.native().seedEpochOf(seedHash));
+    if (this.seedEpochs.size >= SEED_MEMO) this.seedEpochs.delete(this.seedEpochs.keys().next().value as string);
+    this.seedEpochs.set(key, found);
+    return found ?? undefined;
   }
 
   /**

@@ -11,6 +11,7 @@ import { LodeError } from '@lode/plugin-api';
  *
  * - `cacheSize(epoch)`, `datasetSize(epoch)`: bytes (§2.2); epoch integer in [0, 32639].
  * - `seedHash(seedEpoch)`: 32-byte Buffer, keccak256^seedEpoch(0^32) (§2.3); seedEpoch in [0, 65278].
+ * - `seedEpochOf(seed)`: the seed epoch of a 32-byte seed hash, walking the chain up to 65278; null when none.
  * - `buildLightCache(cacheBytes, seed, onProgress?)`: Promise<LightCache>, built on
  *   the libuv pool (~0.7 s at epoch 0 here); `onProgress(fraction)` gets 0.01 ...
  *   and finally 1, all before the promise resolves.

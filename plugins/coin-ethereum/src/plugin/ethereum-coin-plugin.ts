@@ -11,11 +11,16 @@ import {
   type NativeHasher,
   type PowClaim,
   type PowResult,
+  type SeedWork,
   type ShareSubmission,
 } from '@lode/plugin-api';
 import { ETHASH_DIFF1_TARGET } from '../boundary/ethash-diff1-target';
 import { ethashRule, etchashRule, type EpochRule } from '../epoch/epoch-rule';
+import { ETC_ECIP1099_BLOCK } from '../epoch/epoch-lengths';
+import type { EthashAlgo } from '../epoch/ethash-algo';
 import { EthashContexts } from '../epoch/ethash-contexts';
+import { etchashEpoch } from '../epoch/etchash-epoch';
+import { seedEpochOf } from '../epoch/seed-epoch-of';
 import { parseEthTemplateRaw } from '../node/eth-template-raw';
 import { EthereumNode } from '../node/ethereum-node';
 import type { EthereumCoinProfile } from './ethereum-coin-profile';
@@ -245,6 +250,30 @@ export class EthereumCoinPlugin implements CoinPlugin {
    */
   workKey(job: CoinJob): string {
     return ethashWorkOf(job).headerHash;
+  }
+
+  /**
+   * What a job that names only its seed hash is hashed with (ES1, EthProxy,
+   * plain stratum): the seed epoch s from the native chain walk, then
+   * - `algo` "etchash": ETChash epoch s / 2 (undefined for an odd s);
+   * - `algo` "ethash": ethash epoch s;
+   * - no flag: this coin's rule: eth reads ethash epoch s; etc reads ETChash
+   *   epoch s / 2 when s is even and at least the seed epoch of the default
+   *   ECIP-1099 block (11,700,000: seed epoch 390), else ethash epoch s (the
+   *   chain's blocks before the fork). A chain with another fork block
+   *   (Mordor, a devnet) needs the pool's flag, which Lode pools send.
+   *
+   * @throws LodeError('plugin') when seedHash is not 32 bytes, or without the addon
+   * @see facts/ethash.md §0 (3), §1.6, §2.8
+   */
+  workOfSeed(seedHash: Buffer, algo?: EthashAlgo): SeedWork | undefined {
+    const seedEpoch = this.epochHasher.seedEpochOfSeed(seedHash);
+    if (seedEpoch === undefined) return undefined;
+    const forkSeedEpoch = seedEpochOf('etchash', etchashEpoch(ETC_ECIP1099_BLOCK, ETC_ECIP1099_BLOCK));
+    const chosen: EthashAlgo =
+      algo ?? (this.profile.algorithm === 'etchash' && seedEpoch >= forkSeedEpoch && seedEpoch % 2 === 0 ? 'etchash' : 'ethash');
+    if (chosen === 'ethash') return { algo: 'ethash', epoch: seedEpoch, seedEpoch };
+    return seedEpoch % 2 === 0 ? { algo: 'etchash', epoch: seedEpoch / 2, seedEpoch } : undefined;
   }
 
   /** The final hash read big-endian (facts/ethash.md §2.6, §4.8). */
