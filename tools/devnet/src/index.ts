@@ -75,6 +75,8 @@ export {
 export type { BlockRules, ConnectRules, ContextFreeRules, ContextualRules } from './validate/check-block';
 export { checkTransaction, isFinalTransaction } from './validate/check-transaction';
 export { withDefaultWitnessNonce } from './validate/default-witness-nonce';
+export { DEVNET_POWS, parseDevnetPow, powHash } from './validate/pow-hash';
+export type { DevnetPow } from './validate/pow-hash';
 export {
   LOCKTIME_THRESHOLD,
   MAX_BLOCK_SIGOPS_COST,

@@ -56,4 +56,31 @@ describe('runCli', () => {
       rmSync(dir, { recursive: true, force: true });
     });
   });
+
+  describe('with --pow', () => {
+    it('sha256: accepts a block whose single SHA-256 meets the target (its sha256d does not)', async () => {
+      const cli = start(['--rpcuser', 'u', '--rpcpassword', 'p', '--pow', 'sha256']);
+      const url = await cli.url;
+      const t = (await rpc<BlockTemplate>(url, 'getblocktemplate', [{ rules: ['segwit'] }], 'u:p')).result;
+      const forSha256d = handBlock(t, { alsoInvalidFor: 'sha256' });
+      expect((await rpc(url, 'submitblock', [forSha256d.hex], 'u:p')).result).toBe('high-hash');
+      const block = handBlock(t, { powHash: 'sha256', alsoInvalidFor: 'sha256d' });
+      expect((await rpc(url, 'submitblock', [block.hex], 'u:p')).result).toBeNull();
+      expect(await cli.done).toBe(0);
+      // the block id stays sha256d(header)
+      expect(cli.lines).toContain(`devnet: block 1 accepted ${block.hash} by coinbase tag /Lode/ (${t.transactions.length + 1} txs)`);
+      expect(cli.lines).toContain(`devnet: block rejected: high-hash (block ${forSha256d.hash})`);
+    });
+
+    it('sha256d (the default): refuses that block with high-hash', async () => {
+      const cli = start(['--rpcuser', 'u', '--rpcpassword', 'p']);
+      const url = await cli.url;
+      const t = (await rpc<BlockTemplate>(url, 'getblocktemplate', [{ rules: ['segwit'] }], 'u:p')).result;
+      const block = handBlock(t, { powHash: 'sha256', alsoInvalidFor: 'sha256d' });
+      expect((await rpc(url, 'submitblock', [block.hex], 'u:p')).result).toBe('high-hash');
+      expect((await rpc(url, 'submitblock', [handBlock(t).hex], 'u:p')).result).toBeNull();
+      expect(await cli.done).toBe(0);
+      expect(cli.lines).toContain(`devnet: block rejected: high-hash (block ${block.hash})`);
+    });
+  });
 });

@@ -13,6 +13,8 @@ import { SyntheticMempool } from '../template/synthetic-mempool';
 import type { SyntheticMempoolOptions } from '../template/synthetic-mempool';
 import { checkBlockConnect, checkBlockContextFree, checkBlockContextual, checkHeaderContextual } from '../validate/check-block';
 import type { ContextualRules } from '../validate/check-block';
+import { parseDevnetPow } from '../validate/pow-hash';
+import type { DevnetPow } from '../validate/pow-hash';
 import { withDefaultWitnessNonce } from '../validate/default-witness-nonce';
 import type { RejectReason } from '../validate/reject-reason';
 import type { DevnetEventMap } from './devnet-events';
@@ -30,6 +32,12 @@ export interface DevnetNodeOptions extends DevnetChainOptions, SyntheticMempoolO
   maxLongPolls?: number;
   /** the node's clock in milliseconds; default Date.now */
   clock?: () => number;
+  /**
+   * the proof-of-work hash submitted blocks must meet their nBits with:
+   * `sha256d` (Bitcoin, the default) or `sha256` (one SHA-256 of the header);
+   * block ids stay sha256d either way (see DevnetPow)
+   */
+  pow?: DevnetPow;
 }
 
 /**
@@ -43,14 +51,17 @@ export interface DevnetNodeOptions extends DevnetChainOptions, SyntheticMempoolO
 export class DevnetNode extends EventEmitter<DevnetEventMap> {
   readonly chain: DevnetChain;
   readonly mempool: SyntheticMempool;
+  /** the proof-of-work hash blocks are checked with (DevnetNodeOptions.pow) */
+  readonly pow: DevnetPow;
   private readonly clock: () => number;
   private readonly longPolls: LongPollWaiters;
   private readonly longPollTimeoutMs: number;
   private readonly timer?: NodeJS.Timeout;
 
-  /** @throws LodeError('config') for an invalid nbits, halving interval, transaction range or period */
+  /** @throws LodeError('config') for an invalid nbits, halving interval, transaction range, period or proof of work */
   constructor(options: DevnetNodeOptions = {}) {
     super();
+    this.pow = parseDevnetPow(options.pow);
     this.chain = new DevnetChain(options);
     this.mempool = new SyntheticMempool(options);
     this.clock = options.clock ?? Date.now;
@@ -144,7 +155,7 @@ export class DevnetNode extends EventEmitter<DevnetEventMap> {
     if (this.chain.entryByHash(block.hashHex)) return this.reject('duplicate', block);
     const parent = this.chain.entryByHash(displayHex(block.header.prevHash));
     if (parent) block = withDefaultWitnessNonce(block);
-    const early = checkBlockContextFree(block, { checkProofOfWork: true, powLimit: DEVNET_POW_LIMIT });
+    const early = checkBlockContextFree(block, { checkProofOfWork: true, powLimit: DEVNET_POW_LIMIT, pow: this.pow });
     if (early) return this.reject(early, block);
     if (!parent) return this.reject('prev-blk-not-found', block);
     const rules = this.chain.nextBlockRules(parent);

@@ -80,6 +80,10 @@ export interface HandBlockOptions {
   merkleRoot?: string;
   /** 'valid': a nonce meeting the target of `bits`; 'invalid': one that does not */
   pow?: 'valid' | 'invalid';
+  /** the hash the nonce search reads: 'sha256d' (Bitcoin, default) or 'sha256' (one SHA-256 of the header) */
+  powHash?: 'sha256d' | 'sha256';
+  /** also require that the nonce does NOT meet the target under this other hash (a block valid for one hash only) */
+  alsoInvalidFor?: 'sha256d' | 'sha256';
   /** a second coinbase-looking first transaction order: put the coinbase last */
   coinbaseLast?: boolean;
 }
@@ -87,7 +91,10 @@ export interface HandBlockOptions {
 /** A hand-built block: hex for submitblock, hash (display) and the coinbase txid (display). */
 export interface HandBlock {
   hex: string;
+  /** the block id: sha256d(header), display hex */
   hash: string;
+  /** the hash the nonce search used (HandBlockOptions.powHash), display hex */
+  powHash: string;
   coinbaseTxid: string;
 }
 
@@ -127,12 +134,14 @@ export function handBlock(template: TemplateLike, o: HandBlockOptions = {}): Han
   header.writeUInt32LE(Number.parseInt(bitsHex, 16), 72);
   const target = targetOf(bitsHex);
   const wantValid = (o.pow ?? 'valid') === 'valid';
-  let hash: Buffer = Buffer.alloc(32);
+  const hashWith = (which: 'sha256d' | 'sha256'): Buffer => (which === 'sha256' ? sha(header) : dsha(header));
+  const meets = (hash: Buffer): boolean => BigInt(`0x${display(hash)}`) <= target;
+  let pow: Buffer = Buffer.alloc(32);
   for (let n = 0; n < 0xffffffff; n++) {
     header.writeUInt32LE(n, 76);
-    hash = dsha(header);
-    if ((BigInt(`0x${display(hash)}`) <= target) === wantValid) break;
+    pow = hashWith(o.powHash ?? 'sha256d');
+    if (meets(pow) === wantValid && (o.alsoInvalidFor === undefined || !meets(hashWith(o.alsoInvalidFor)))) break;
   }
   const body = Buffer.concat([header, varint(ordered.length), ...ordered.map((t) => t.data)]);
-  return { hex: body.toString('hex'), hash: display(hash), coinbaseTxid: display(coinbaseTxid) };
+  return { hex: body.toString('hex'), hash: display(dsha(header)), powHash: display(pow), coinbaseTxid: display(coinbaseTxid) };
 }

@@ -8,6 +8,8 @@ import { displayHex } from '../bytes/hex';
 import { sha256d } from '../bytes/sha256d';
 import { decodeCompact } from '../chain/compact-target';
 import { checkTransaction, isFinalTransaction } from './check-transaction';
+import { powHash } from './pow-hash';
+import type { DevnetPow } from './pow-hash';
 import { MAX_BLOCK_SIGOPS_COST, MAX_BLOCK_WEIGHT, MAX_FUTURE_BLOCK_TIME, WITNESS_SCALE_FACTOR } from './reject-reason';
 import type { RejectReason } from './reject-reason';
 
@@ -17,6 +19,8 @@ export interface ContextFreeRules {
   checkProofOfWork: boolean;
   /** the highest target any block may have (regtest and devnet: 2^255 - 1) */
   powLimit: bigint;
+  /** the hash checked against the target (see DevnetPow); default `sha256d`, the block hash */
+  pow?: DevnetPow;
 }
 
 /** What the chain expects of a block at its position (ContextualCheckBlockHeader / ContextualCheckBlock). */
@@ -51,7 +55,8 @@ export interface BlockRules extends ContextFreeRules, ContextualRules, ConnectRu
 
 /**
  * The context-free block checks in bitcoind's order: proof of work against
- * the block's own nBits (high-hash), merkle root over the txids
+ * the block's own nBits (high-hash; the hash of `rules.pow`, by default
+ * sha256d = the block hash), merkle root over the txids
  * (bad-txnmrklroot, bad-txns-duplicate for a mutated tree), size limits
  * (bad-blk-length), coinbase position (bad-cb-missing, bad-cb-multiple),
  * each transaction's CheckTransaction, and legacy sigops (bad-blk-sigops).
@@ -63,7 +68,8 @@ export function checkBlockContextFree(block: DecodedBlock, rules: ContextFreeRul
   if (rules.checkProofOfWork) {
     const { target, negative, overflow } = decodeCompact(block.header.bits);
     if (negative || overflow || target === 0n || target > rules.powLimit) return 'high-hash';
-    if (BigInt(`0x${displayHex(block.hash)}`) > target) return 'high-hash';
+    const hash = rules.pow === undefined || rules.pow === 'sha256d' ? block.hash : powHash(rules.pow, block.headerBytes);
+    if (BigInt(`0x${displayHex(hash)}`) > target) return 'high-hash';
   }
   const { root, mutated } = merkleRoot(block.transactions.map((t) => t.txid));
   if (!root.equals(block.header.merkleRoot)) return 'bad-txnmrklroot';
