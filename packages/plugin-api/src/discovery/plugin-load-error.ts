@@ -21,6 +21,14 @@ export type PluginLoadFailure =
 /**
  * A LodeError of kind `plugin` that says which plugin failed, how, and (in its
  * message) what to do about it. `cause` keeps the underlying error.
+ *
+ * The message starts with the failure in brackets, so that a process that
+ * prints only `e.message` (`lode-pool: plugin error: [not-found] coin plugin
+ * ...`) still names it: `[<failure>] <what happened>: <what to do>`.
+ *
+ * @param failure how loading failed (PluginLoadFailure)
+ * @param plugin the package name, or the coin id for `native-load-failed` and `unknown-coin`
+ * @param message what happened and what to do, without the `[failure]` prefix
  */
 export class PluginLoadError extends LodeError {
   constructor(
@@ -29,7 +37,7 @@ export class PluginLoadError extends LodeError {
     message: string,
     options?: ErrorOptions,
   ) {
-    super('plugin', message, options);
+    super('plugin', `[${failure}] ${message}`, options);
     this.name = 'PluginLoadError';
   }
 }
