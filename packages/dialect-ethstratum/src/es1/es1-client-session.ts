@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { LodeError, silentLogger } from '@lode/stratum-core';
-import type { CloseInfo, LodeLogger, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
-import type { Observable } from 'rxjs';
-import { ReplaySubject, Subject, Subscription, take, takeUntil } from 'rxjs';
+import { LodeError } from '@lode/stratum-core';
+import type { IncomingNotification, IncomingRequest, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
+import { ClassicClientBase } from '../classic/classic-client-base';
+import type { ClassicClientCounters } from '../classic/classic-client-base';
 import type {
   EthClassicClientJob,
   EthClassicClientSession,
@@ -14,15 +13,12 @@ import { show } from '../messages/show';
 import { es1TargetFromDifficulty } from './es1-difficulty';
 import { ES1_NONCE_BYTES, ES1_PROTOCOL, Es1Methods } from './es1-methods';
 
-/** Per-session counters of an Es1ClientSession, monotonically increasing; a snapshot. */
-export interface Es1ClientCounters {
-  /** jobs emitted on jobs$ */
-  jobs: number;
-  /** pool messages dropped as malformed (logged) */
-  malformed: number;
-  /** pool messages with a method this session does not know */
-  unknownMethods: number;
-}
+/**
+ * Per-session counters of an Es1ClientSession, monotonically increasing; a
+ * snapshot: jobs emitted on jobs$, pool messages dropped as malformed (logged),
+ * pool messages with a method this session does not know.
+ */
+export type Es1ClientCounters = ClassicClientCounters;
 
 /** Most extranonce bytes the client accepts from a pool (one nonce byte must stay the miner's). */
 const MAX_CLIENT_EXTRANONCE_BYTES = ES1_NONCE_BYTES - 1;
@@ -30,9 +26,21 @@ const MAX_CLIENT_EXTRANONCE_BYTES = ES1_NONCE_BYTES - 1;
 const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 const HASH_RE = /^(?:0x)?([0-9a-fA-F]{64})$/;
 
-/** A 256-bit value as "0x" and 64 hex digits. */
-function hex256(value: bigint): string {
-  return `0x${value.toString(16).padStart(64, '0')}`;
+/**
+ * The options an Es1ClientSession runs with, checked in this order: userAgent
+ * a string, workerName a non-empty string, requestTimeoutMs (default 30000) a
+ * positive integer; throws LodeError('config').
+ */
+function es1Options(options: EthClassicClientSessionOptions): EthClassicClientSessionOptions {
+  if (typeof options.userAgent !== 'string') throw new LodeError('config', `userAgent ${show(options.userAgent)} is not a string`);
+  if (typeof options.workerName !== 'string' || options.workerName.length === 0) {
+    throw new LodeError('config', `workerName ${show(options.workerName)} is not a non-empty string`);
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  if (!Number.isSafeInteger(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw new LodeError('config', `requestTimeoutMs ${show(requestTimeoutMs)} is not a positive integer`);
+  }
+  return { ...options, requestTimeoutMs };
 }
 
 function readExtranonce(value: unknown, what: string): Buffer {
@@ -83,21 +91,10 @@ function readClean(value: unknown): boolean {
  *
  * @see facts/ethash.md §1.2, §1.6; nicehash/Specifications EthereumStratum_NiceHash_v1.0.0.txt
  */
-export class Es1ClientSession implements EthClassicClientSession {
+export class Es1ClientSession extends ClassicClientBase implements EthClassicClientSession {
   readonly dialect = 'es1' as const;
-  /** Jobs in arrival order, each with the difficulty and extranonce received before it. */
-  readonly jobs$: Observable<EthClassicClientJob>;
-  /** Emits once when the connection closes (either side), then completes. */
-  readonly closed$: Observable<CloseInfo>;
 
-  private readonly logger: LodeLogger;
-  private readonly subscriptions = new Subscription();
-  private readonly jobsSubject = new Subject<EthClassicClientJob>();
-  private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
-  private readonly hashrateId = randomBytes(32);
-  private readonly requestTimeoutMs: number;
   private started = false;
-  private closed = false;
   private sessionIdValue: string | undefined;
   /** the extranonce the next job will carry */
   private extranonce: Buffer = Buffer.alloc(0);
@@ -105,52 +102,19 @@ export class Es1ClientSession implements EthClassicClientSession {
   private difficulty = 1;
   /** a set_difficulty not yet bound to a job */
   private pendingDifficulty: number | undefined;
-  private jobCount = 0;
-  private malformedCount = 0;
-  private unknownCount = 0;
 
   /**
    * @param peer the connection: `new RpcPeer(transport, classicCodec, {logger})`
    * @param options userAgent, workerName, password (default ""), requestTimeoutMs (30000), logger
    * @throws LodeError('config') when userAgent or workerName is not a string, workerName is empty, or requestTimeoutMs is not a positive integer
    */
-  constructor(
-    private readonly peer: RpcPeer,
-    private readonly options: EthClassicClientSessionOptions,
-  ) {
-    if (typeof options.userAgent !== 'string') throw new LodeError('config', `userAgent ${show(options.userAgent)} is not a string`);
-    if (typeof options.workerName !== 'string' || options.workerName.length === 0) {
-      throw new LodeError('config', `workerName ${show(options.workerName)} is not a non-empty string`);
-    }
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    if (!Number.isSafeInteger(this.requestTimeoutMs) || this.requestTimeoutMs <= 0) {
-      throw new LodeError('config', `requestTimeoutMs ${show(this.requestTimeoutMs)} is not a positive integer`);
-    }
-    this.logger = (options.logger ?? silentLogger).child({ dialect: 'es1', side: 'client' });
-    this.jobs$ = this.jobsSubject.asObservable();
-    this.closed$ = this.closedSubject.asObservable();
-
-    const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.dispatch(n.method, n.params, n.extra, undefined)));
-    this.subscriptions.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((r) => this.dispatch(r.method, r.params, r.extra, r.id)));
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => this.reportMalformed(`invalid line from the pool: ${bad.reason}`)),
-    );
+  constructor(peer: RpcPeer, options: EthClassicClientSessionOptions) {
+    super(peer, es1Options(options), 'es1');
   }
 
   /** The session id from the subscribe reply, undefined before `start()` resolves it. */
   get sessionId(): string | undefined {
     return this.sessionIdValue;
-  }
-
-  get isClosed(): boolean {
-    return this.closed || this.peer.isClosed;
-  }
-
-  /** A snapshot of this session's counters. */
-  get counters(): Es1ClientCounters {
-    return { jobs: this.jobCount, malformed: this.malformedCount, unknownMethods: this.unknownCount };
   }
 
   /**
@@ -166,18 +130,18 @@ export class Es1ClientSession implements EthClassicClientSession {
   async start(): Promise<{ extranonce: Buffer }> {
     if (this.started) throw new LodeError('protocol', 'start() was already called on this connection');
     this.started = true;
-    const result = await this.peer.request(Es1Methods.SUBSCRIBE, [this.options.userAgent, ES1_PROTOCOL], this.requestTimeoutMs);
+    const result = await this.peer.request(Es1Methods.SUBSCRIBE, [this.options.userAgent, ES1_PROTOCOL], this.options.requestTimeoutMs);
     const extranonce = this.readSubscribeResult(result);
     this.extranonce = extranonce;
 
-    this.peer.request(Es1Methods.EXTRANONCE_SUBSCRIBE, [], this.requestTimeoutMs).then(
+    this.peer.request(Es1Methods.EXTRANONCE_SUBSCRIBE, [], this.options.requestTimeoutMs).then(
       (r) => this.logger.debug({ result: show(r) }, 'mining.extranonce.subscribe answered'),
       (err: unknown) => this.logger.debug({ err }, 'mining.extranonce.subscribe refused or unanswered; set_extranonce will not come'),
     );
 
     let authorized: unknown;
     try {
-      authorized = await this.peer.request(Es1Methods.AUTHORIZE, [this.options.workerName, this.options.password ?? ''], this.requestTimeoutMs);
+      authorized = await this.peer.request(Es1Methods.AUTHORIZE, [this.options.workerName, this.options.password ?? ''], this.options.requestTimeoutMs);
     } catch (err) {
       if (LodeError.is(err, 'protocol')) {
         throw new LodeError('protocol', `the pool refused worker ${show(this.options.workerName)}: ${err.message}`, { code: err.code, cause: err });
@@ -214,40 +178,21 @@ export class Es1ClientSession implements EthClassicClientSession {
       );
     }
     const minerNonce = nonce.subarray(job.extranonce.length).toString('hex');
-    try {
-      const result = await this.peer.request(Es1Methods.SUBMIT, [this.options.workerName, job.jobId, minerNonce], this.requestTimeoutMs);
-      if (result === true) return { accepted: true };
-      return { accepted: false, error: classicError({ code: ClassicErrorCodes.OTHER, message: 'share refused' }, `mining.submit answered ${show(result)}`) };
-    } catch (err) {
-      if (!LodeError.is(err, 'protocol') || err.code === undefined) throw err;
-      const error = err.data === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, data: err.data };
-      return { accepted: false, error };
-    }
+    return this.submitRequest(Es1Methods.SUBMIT, [this.options.workerName, job.jobId, minerNonce], (result) =>
+      result === true
+        ? { accepted: true }
+        : { accepted: false, error: classicError({ code: ClassicErrorCodes.OTHER, message: 'share refused' }, `mining.submit answered ${show(result)}`) },
+    );
   }
 
-  /**
-   * Sends `eth_submitHashrate ["0x"+64-hex hashrate, "0x"+64-hex id]`, the id
-   * a random 32 bytes chosen once per session (as ethminer does).
-   *
-   * @param hashrate hashes per second, 0..2^256-1
-   * @throws LodeError('protocol') if hashrate is out of range; LodeError('connection') on close or timeout (a refusal is only logged)
-   */
-  async reportHashrate(hashrate: bigint): Promise<void> {
-    if (typeof hashrate !== 'bigint' || hashrate < 0n || hashrate >= 1n << 256n) {
-      throw new LodeError('protocol', `hashrate ${show(hashrate)} is not in 0..2^256-1`);
-    }
-    try {
-      await this.peer.request(Es1Methods.SUBMIT_HASHRATE, [hex256(hashrate), `0x${this.hashrateId.toString('hex')}`], this.requestTimeoutMs);
-    } catch (err) {
-      if (!LodeError.is(err, 'protocol')) throw err;
-      this.logger.debug({ err: err.message }, 'eth_submitHashrate refused');
-    }
+  /** A pool notification: set_difficulty, set_extranonce or notify; malformed ones are counted, never thrown. */
+  protected onNotification(n: IncomingNotification): void {
+    this.dispatch(n.method, n.params, n.extra, undefined);
   }
 
-  /** Closes the connection; every stream completes. */
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.peer.close(reason);
+  /** A pool request (with an id): the same methods, answered `true`, error 20 when malformed or unknown (`client.get_version` included). */
+  protected override onPoolRequest(r: IncomingRequest): void {
+    this.dispatch(r.method, r.params, r.extra, r.id);
   }
 
   private readSubscribeResult(result: unknown): Buffer {
@@ -277,8 +222,7 @@ export class Es1ClientSession implements EthClassicClientSession {
           this.onNotify(params, extra);
           break;
         default:
-          this.unknownCount++;
-          this.logger.debug({ method: show(method) }, 'unknown method from the pool');
+          this.reportUnknown(method);
           if (id !== undefined && id !== null) this.peer.respondError(id, classicError(ClassicErrors.UNKNOWN_METHOD, show(method)));
           return;
       }
@@ -312,21 +256,6 @@ export class Es1ClientSession implements EthClassicClientSession {
       receivedAt: Date.now(),
     };
     if (typeof algo === 'string') job.algo = algo;
-    this.jobCount++;
-    this.jobsSubject.next(job);
-  }
-
-  private reportMalformed(message: string): void {
-    this.malformedCount++;
-    this.logger.warn({ message }, 'malformed message from the pool dropped');
-  }
-
-  private onClosed(info: CloseInfo): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.subscriptions.unsubscribe();
-    this.closedSubject.next(info);
-    this.closedSubject.complete();
-    this.jobsSubject.complete();
+    this.emitJob(job);
   }
 }

@@ -1,7 +1,5 @@
-import { LodeError, silentLogger } from '@lode/stratum-core';
-import type { CloseInfo, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcId, RpcPeer } from '@lode/stratum-core';
-import type { Observable } from 'rxjs';
-import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
+import { LodeError } from '@lode/stratum-core';
+import type { IncomingNotification, IncomingRequest, InvalidLine, RpcErrorBody, RpcPeer } from '@lode/stratum-core';
 import type {
   EthClassicServerCounters,
   EthClassicServerHandler,
@@ -10,6 +8,8 @@ import type {
   EthClassicServerSessionOptions,
 } from '../classic/classic-contract';
 import { classicCountsTowardMaxErrors, classicError, ClassicErrors, classicRejectionError } from '../classic/classic-errors';
+import { ClassicServerBase } from '../classic/classic-server-base';
+import type { ClassicReply } from '../classic/classic-server-base';
 import { show } from '../messages/show';
 import { JobExtranonces } from '../server/job-extranonces';
 import { es1DifficultyFromTarget } from './es1-difficulty';
@@ -32,28 +32,15 @@ const HEX_RE = /^(?:[0-9a-fA-F]{2})*$/;
 const PRINTABLE_RE = /^[\x20-\x7e]+$/;
 const HASHRATE_RE = /^(?:0x)?[0-9a-fA-F]{1,64}$/;
 
-type Reply = { result: unknown } | { error: RpcErrorBody };
+const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  Es1Methods.SUBSCRIBE,
+  Es1Methods.EXTRANONCE_SUBSCRIBE,
+  Es1Methods.AUTHORIZE,
+  Es1Methods.SUBMIT,
+  Es1Methods.SUBMIT_HASHRATE,
+]);
 
-interface Resolved {
-  maxErrors: number;
-  maxWorkers: number;
-  maxPendingRequests: number;
-}
-
-function resolveOptions(options: EthClassicServerSessionOptions): Resolved {
-  const positive = (name: string, value: number | undefined, fallback: number): number => {
-    const v = value ?? fallback;
-    if (!Number.isSafeInteger(v) || v <= 0) throw new LodeError('config', `${name} ${show(v)} is not a positive integer`);
-    return v;
-  };
-  return {
-    maxErrors: positive('maxErrors', options.maxErrors, 16),
-    maxWorkers: positive('maxWorkers', options.maxWorkers, 256),
-    maxPendingRequests: positive('maxPendingRequests', options.maxPendingRequests, 128),
-  };
-}
-
-function malformed(detail: string): Reply {
+function malformed(detail: string): ClassicReply {
   return { error: classicError(ClassicErrors.MALFORMED, detail) };
 }
 
@@ -124,18 +111,13 @@ function checkJob(job: EthClassicServerJob): void {
  * toward `maxErrors`; at the limit the reply is sent and the connection
  * closes. There is no idle timeout here (the transport's is in force).
  * Every subscription ends when the peer closes; `handler.closed` is called once.
+ * Queueing, counting, maxErrors and the close are {@link ClassicServerBase}'s.
  *
  * @see facts/ethash.md §1.2, §1.6, §7.2; nicehash/Specifications EthereumStratum_NiceHash_v1.0.0.txt
  */
-export class Es1ServerSession implements EthClassicServerSession {
+export class Es1ServerSession extends ClassicServerBase implements EthClassicServerSession {
   readonly dialect = 'es1' as const;
-  /** Emits once when the connection closes (either side), then completes. */
-  readonly closed$: Observable<CloseInfo>;
 
-  private readonly logger: LodeLogger;
-  private readonly options: Resolved;
-  private readonly subscriptions = new Subscription();
-  private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
   private readonly jobExtranonces = new JobExtranonces(JOB_HISTORY);
   /** authorized worker names, in authorization order */
   private readonly workers = new Set<string>();
@@ -146,15 +128,6 @@ export class Es1ServerSession implements EthClassicServerSession {
   private minerExtranonce: Buffer | undefined;
   /** the difficulty last sent with set_difficulty */
   private sentDifficulty: number | undefined;
-  private heldJob: EthClassicServerJob | undefined;
-  private chain: Promise<void> = Promise.resolve();
-  private pending = 0;
-  private closedInfo: CloseInfo | undefined;
-  private readonly requestCounts = new Map<string, number>();
-  private readonly errorCounts = new Map<number, number>();
-  private countedErrors = 0;
-  private invalidLineCount = 0;
-  private jobCount = 0;
 
   /**
    * @param peer the connection: `new RpcPeer(transport, classicCodec, {logger})`
@@ -162,31 +135,8 @@ export class Es1ServerSession implements EthClassicServerSession {
    * @param options maxErrors (16), maxWorkers (256), maxPendingRequests (128), logger
    * @throws LodeError('config') if a limit is not a positive integer
    */
-  constructor(
-    private readonly peer: RpcPeer,
-    private readonly handler: EthClassicServerHandler,
-    options: EthClassicServerSessionOptions = {},
-  ) {
-    this.options = resolveOptions(options);
-    this.logger = (options.logger ?? silentLogger).child({ dialect: 'es1', side: 'server' });
-    this.closed$ = this.closedSubject.asObservable();
-
-    const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.enqueue(() => this.answer(req))));
-    this.subscriptions.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.enqueue(() => this.onNotification(n))));
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
-        this.invalidLineCount++;
-        this.enqueue(() => this.answerInvalid(bad));
-      }),
-    );
-    this.subscriptions.add(
-      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
-        // The transport closes itself right after; there is no id to answer.
-        this.logger.warn({ err: err.message }, 'overlong line from the miner');
-      }),
-    );
+  constructor(peer: RpcPeer, handler: EthClassicServerHandler, options: EthClassicServerSessionOptions = {}) {
+    super(peer, handler, options, 'es1', KNOWN_METHODS);
   }
 
   /** The session id given in the subscribe reply, undefined before. */
@@ -209,53 +159,23 @@ export class Es1ServerSession implements EthClassicServerSession {
     return this.subscribed && this.workers.size > 0;
   }
 
-  get isClosed(): boolean {
-    return this.closedInfo !== undefined || this.peer.isClosed;
-  }
-
-  /** A snapshot of this session's counters (for metrics). */
-  get counters(): EthClassicServerCounters & { counted: number } {
-    return {
-      requests: Object.fromEntries(this.requestCounts),
-      errors: Object.fromEntries(this.errorCounts),
-      invalidLines: this.invalidLineCount,
-      jobs: this.jobCount,
-      counted: this.countedErrors,
-    };
+  /** A snapshot of this session's counters (for metrics), with `counted`: the errors counted toward maxErrors. */
+  override get counters(): EthClassicServerCounters & { counted: number } {
+    return { ...super.counters, counted: this.countedErrors };
   }
 
   /**
-   * Sends a job: `mining.set_extranonce [hex]` when its extranonce differs
-   * from the one the miner knows (only after `mining.extranonce.subscribe`;
-   * without it the connection closes instead, see the class comment),
-   * `mining.set_difficulty [d]` when the ES1 difficulty of its target
-   * changed (always before the first job), then `mining.notify`. The job's
-   * extranonce is remembered for its submits (the last 64 jobs).
+   * Sends a job (the session is ready and open): `mining.set_extranonce
+   * [hex]` when its extranonce differs from the one the miner knows (only
+   * after `mining.extranonce.subscribe`; without it the connection closes
+   * instead, see the class comment), `mining.set_difficulty [d]` when the ES1
+   * difficulty of its target changed (always before the first job), then
+   * `mining.notify`. The job's extranonce is remembered for its submits (the
+   * last 64 jobs).
    *
-   * @returns true when sent now; false when held (not ready yet), when the
-   *   connection is closed, or when it closed because the extranonce changed
-   * @throws LodeError('protocol') if the job is out of shape (job id not 1..64
-   *   printable characters, hashes not 64 hex digits, target not in
-   *   1..2^256-1, extranonce not 1..3 bytes, algo empty, clean not boolean)
+   * @returns false when the connection closed because the extranonce changed, else true
    */
-  sendJob(job: EthClassicServerJob): boolean {
-    checkJob(job);
-    if (this.isClosed) return false;
-    if (!this.ready) {
-      this.heldJob = { ...job, extranonce: Buffer.from(job.extranonce) };
-      return false;
-    }
-    return this.writeJob(job);
-  }
-
-  /** Closes the connection with a logged reason; `closed$` emits with byPeer false. */
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.logger.info({ reason }, 'closing the connection');
-    this.peer.close(reason);
-  }
-
-  private writeJob(job: EthClassicServerJob): boolean {
+  protected writeJob(job: EthClassicServerJob): boolean {
     const known = this.minerExtranonce;
     if (known === undefined || !known.equals(job.extranonce)) {
       if (!this.extranonceSubscribed) {
@@ -276,71 +196,55 @@ export class Es1ServerSession implements EthClassicServerSession {
     const params = [job.jobId, job.seedHash.toLowerCase(), job.headerHash.toLowerCase(), job.clean];
     this.peer.notify(Es1Methods.NOTIFY, params, job.algo === 'ethash' ? undefined : { algo: job.algo });
     this.jobExtranonces.record(job.jobId, job.extranonce);
-    this.jobCount++;
     return true;
   }
 
-  private flushHeldJob(): void {
-    const job = this.heldJob;
-    if (job === undefined || !this.ready || this.isClosed) return;
-    this.heldJob = undefined;
-    this.writeJob(job);
+  /**
+   * Checks a job before it goes out: job id not 1..64 printable characters,
+   * hashes not 64 hex digits, target not in 1..2^256-1, extranonce not 1..3
+   * bytes, algo empty or clean not boolean throw LodeError('protocol').
+   */
+  protected override checkJob(job: EthClassicServerJob): void {
+    checkJob(job);
   }
 
-  private enqueue(work: () => Promise<void> | void): void {
-    if (this.pending >= this.options.maxPendingRequests) {
-      this.close(`over ${this.options.maxPendingRequests} requests waiting for their replies`);
-      return;
-    }
-    this.pending++;
-    this.chain = this.chain
-      .then(work)
-      .catch((err: unknown) => this.logger.error({ err }, 'request dispatch failed'))
-      .finally(() => {
-        this.pending--;
-      });
+  /** A miner's notification is not an error in ES1: `mining.extranonce.subscribe` is honoured, the rest ignored. */
+  protected override onMinerNotification(n: IncomingNotification): void {
+    this.enqueue(() => this.onNotification(n));
   }
 
-  private async answer(req: IncomingRequest): Promise<void> {
-    // Requests still queued when the miner left are not worth judging: nobody reads the reply.
-    if (this.isClosed) return;
+  /** Every invalid line is answered (id null when none could be read) but a response to nothing asked. */
+  protected override isUnanswerable(bad: InvalidLine): boolean {
+    return isResponse(bad.line);
+  }
+
+  /** Error replies that blame the miner (classicCountsTowardMaxErrors: not stale shares, not internal failures). */
+  protected override countsTowardMaxErrors(error: RpcErrorBody): boolean {
+    return classicCountsTowardMaxErrors(error);
+  }
+
+  protected override maxErrorsReason(why: string): string {
+    return `maxErrors ${this.options.maxErrors} reached (last: ${why})`;
+  }
+
+  protected answer(req: IncomingRequest): Promise<ClassicReply> | ClassicReply {
     const { method, params } = req;
-    let reply: Reply;
-    const run = this.methodFor(method);
-    this.countRequest(run === undefined ? ES1_UNKNOWN_METHOD_KEY : method);
-    if (run === undefined) {
-      reply = { error: classicError(ClassicErrors.UNKNOWN_METHOD, show(method)) };
-    } else {
-      try {
-        reply = await run(params, req);
-      } catch (err) {
-        this.logger.error({ err, method }, 'method handler threw');
-        reply = { error: classicError(ClassicErrors.INTERNAL, `${method} failed`) };
-      }
-    }
-    this.write(req.id, reply);
-    this.flushHeldJob();
-  }
-
-  private methodFor(method: string): ((params: unknown[], req: IncomingRequest) => Promise<Reply> | Reply) | undefined {
     switch (method) {
       case Es1Methods.SUBSCRIBE:
-        return (p) => this.onSubscribe(p);
+        return this.onSubscribe(params);
       case Es1Methods.EXTRANONCE_SUBSCRIBE:
-        return () => this.onExtranonceSubscribe();
+        return this.onExtranonceSubscribe();
       case Es1Methods.AUTHORIZE:
-        return (p) => this.onAuthorize(p);
+        return this.onAuthorize(params);
       case Es1Methods.SUBMIT:
-        return (p) => this.onSubmit(p);
-      case Es1Methods.SUBMIT_HASHRATE:
-        return (p, req) => this.onHashrate(p, req.extra?.['worker']);
+        return this.onSubmit(params);
       default:
-        return undefined;
+        return this.onHashrate(params, req.extra?.['worker']);
     }
   }
 
   /** `mining.subscribe ["agent", "EthereumStratum/1.0.0"]`. */
-  private async onSubscribe(params: unknown[]): Promise<Reply> {
+  private async onSubscribe(params: unknown[]): Promise<ClassicReply> {
     if (this.subscribed) return malformed('mining.subscribe was already answered on this connection');
     const [agent, protocol] = params;
     if (params.length < 2) {
@@ -367,13 +271,13 @@ export class Es1ServerSession implements EthClassicServerSession {
   }
 
   /** `mining.extranonce.subscribe []` (NiceHash extension): accepted at any time. */
-  private onExtranonceSubscribe(): Reply {
+  private onExtranonceSubscribe(): ClassicReply {
     this.extranonceSubscribed = true;
     return { result: true };
   }
 
   /** `mining.authorize [name, password]`. */
-  private async onAuthorize(params: unknown[]): Promise<Reply> {
+  private async onAuthorize(params: unknown[]): Promise<ClassicReply> {
     const [workerName, rawPassword] = params;
     if (params.length < 1 || params.length > 2) {
       return malformed(`mining.authorize takes [name, password], got ${params.length} parameter${params.length === 1 ? '' : 's'}`);
@@ -397,7 +301,7 @@ export class Es1ServerSession implements EthClassicServerSession {
   }
 
   /** `mining.submit [worker, jobId, minerNonce]`. */
-  private async onSubmit(params: unknown[]): Promise<Reply> {
+  private async onSubmit(params: unknown[]): Promise<ClassicReply> {
     const names = ['worker', 'jobId', 'minerNonce'];
     if (params.length !== 3) {
       return malformed(`mining.submit takes [worker, jobId, minerNonce], got ${params.length} parameter${params.length === 1 ? '' : 's'}`);
@@ -438,7 +342,7 @@ export class Es1ServerSession implements EthClassicServerSession {
   }
 
   /** `eth_submitHashrate [hashrateHex, idHex]` (ethminer sends it in ES1 too). */
-  private onHashrate(params: unknown[], worker: unknown): Reply {
+  private onHashrate(params: unknown[], worker: unknown): ClassicReply {
     const [rate, id] = params;
     if (params.length !== 2) {
       return malformed(`eth_submitHashrate takes [hashrate, id], got ${params.length} parameter${params.length === 1 ? '' : 's'}`);
@@ -454,12 +358,7 @@ export class Es1ServerSession implements EthClassicServerSession {
     if (first.done === true) return { error: classicError(ClassicErrors.UNAUTHORIZED, 'eth_submitHashrate before mining.authorize') };
     const workerName = typeof worker === 'string' && this.workers.has(worker) ? worker : first.value;
     const hashrate = BigInt(rate.startsWith('0x') ? rate : `0x${rate}`);
-    try {
-      this.handler.hashrate?.({ workerName, hashrate, id });
-    } catch (err) {
-      this.logger.error({ err }, 'hashrate handler threw');
-    }
-    return { result: true };
+    return this.recordHashrate({ workerName, hashrate, id });
   }
 
   private onNotification(n: IncomingNotification): void {
@@ -471,55 +370,6 @@ export class Es1ServerSession implements EthClassicServerSession {
       return;
     }
     this.logger.debug({ method: show(n.method) }, 'notification from the miner ignored');
-  }
-
-  private answerInvalid(bad: InvalidLine): void {
-    if (this.isClosed) return;
-    if (isResponse(bad.line)) {
-      // A response to nothing we asked (ES1 servers send no requests): there is nothing to answer.
-      this.logger.debug({ id: bad.id, reason: bad.reason }, 'response from the miner matches no request');
-      this.countError(bad.reason);
-      return;
-    }
-    this.write(bad.id, malformed(bad.reason));
-  }
-
-  private write(id: RpcId, reply: Reply): void {
-    if (this.isClosed) return;
-    if ('result' in reply) {
-      this.peer.respond(id, reply.result);
-      return;
-    }
-    const { code } = reply.error;
-    this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
-    this.peer.respondError(id, reply.error);
-    if (classicCountsTowardMaxErrors(reply.error)) this.countError(reply.error.message);
-  }
-
-  private countError(why: string): void {
-    this.countedErrors++;
-    if (this.countedErrors >= this.options.maxErrors) {
-      this.logger.warn({ last: why }, `maxErrors ${this.options.maxErrors} reached`);
-      this.close(`maxErrors ${this.options.maxErrors} reached (last: ${why})`);
-    }
-  }
-
-  private countRequest(key: string): void {
-    this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
-  }
-
-  private onClosed(info: CloseInfo): void {
-    if (this.closedInfo !== undefined) return;
-    this.closedInfo = info;
-    this.heldJob = undefined;
-    this.subscriptions.unsubscribe();
-    this.closedSubject.next(info);
-    this.closedSubject.complete();
-    try {
-      this.handler.closed?.(info);
-    } catch (err) {
-      this.logger.error({ err }, 'closed handler threw');
-    }
   }
 }
 

@@ -8,8 +8,8 @@ import type {
   EthClassicSubmitOutcome,
 } from '../classic/classic-contract';
 import { show } from '../messages/show';
-import { ClassicClientBase } from './classic-client-base';
-import { readAlgo, readPoolHash, readPoolHeight, readPoolTarget } from './classic-wire';
+import { ClassicClientBase } from '../classic/classic-client-base';
+import { readAlgo, readPoolHash, readPoolHeight, readPoolTarget } from '../classic/classic-wire';
 import { EthProxyMethods } from './ethproxy-server-session';
 
 /**

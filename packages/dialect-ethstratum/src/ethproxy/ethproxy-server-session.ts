@@ -5,12 +5,11 @@ import type {
   EthClassicServerJob,
   EthClassicServerSession,
   EthClassicServerSessionOptions,
-  EthClassicSubmitRequest,
 } from '../classic/classic-contract';
-import { classicError, ClassicErrors, classicRejectionEntry, classicRejectionError } from '../classic/classic-errors';
+import { classicError, ClassicErrors, classicRejectionEntry } from '../classic/classic-errors';
 import { show } from '../messages/show';
-import { ClassicServerBase } from './classic-server-base';
-import type { ClassicReply } from './classic-server-base';
+import { ClassicServerBase } from '../classic/classic-server-base';
+import type { ClassicReply } from '../classic/classic-server-base';
 import {
   HASH_PARAM,
   heightParam,
@@ -19,8 +18,9 @@ import {
   NONCE_PARAM,
   readHashrateParams,
   readWorkerMember,
+  rememberNewest,
   targetParam,
-} from './classic-wire';
+} from '../classic/classic-wire';
 
 /**
  * The EthProxy method names (facts/ethash.md §1.1; sammy007/open-ethereum-pool
@@ -161,16 +161,11 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
     }
   }
 
-  protected writeJob(job: EthClassicServerJob): void {
-    const header = job.headerHash.toLowerCase();
+  protected writeJob(job: EthClassicServerJob): boolean {
     this.peer.notify(ETHPROXY_PUSH_METHOD, workParams(job), jobExtra(job.algo));
-    this.jobsByHeader.delete(header);
-    this.jobsByHeader.set(header, job.jobId);
-    if (this.jobsByHeader.size > ETHPROXY_JOB_HISTORY) {
-      const oldest = this.jobsByHeader.keys().next().value;
-      if (oldest !== undefined) this.jobsByHeader.delete(oldest);
-    }
+    rememberNewest(this.jobsByHeader, job.headerHash.toLowerCase(), job.jobId, ETHPROXY_JOB_HISTORY);
     this.latestJob = job;
+    return true;
   }
 
   private async login(params: unknown[], extra: RpcExtraMembers | undefined): Promise<ClassicReply> {
@@ -200,13 +195,8 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
       }
       this.subscribed = true;
     }
-    let accepted: boolean;
-    try {
-      accepted = await this.handler.authorize({ workerName, password: typeof pass === 'string' ? pass : '' });
-    } catch (err) {
-      return this.handlerFailure(EthProxyMethods.LOGIN, err);
-    }
-    if (accepted !== true) return { error: classicError(ClassicErrors.UNAUTHORIZED, `worker ${show(workerName)} refused`) };
+    const refused = await this.authorizeWorker(EthProxyMethods.LOGIN, workerName, pass);
+    if (refused !== undefined) return refused;
     this.workerNames.add(workerName);
     this.addAliases(workerName, member.worker);
     return ok(true);
@@ -233,21 +223,7 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
     if (jobId === undefined) {
       return { error: classicError(classicRejectionEntry('unknown-job'), `no job with header 0x${header} was sent on this connection`) };
     }
-    const nonce = Buffer.from(nonceHex.slice(2), 'hex');
-    const req: EthClassicSubmitRequest = {
-      workerName,
-      jobId,
-      extranonce: Buffer.alloc(0),
-      minerNonce: nonce,
-      nonce: Buffer.from(nonce),
-      mixDigest: Buffer.from(mixHex.slice(2), 'hex'),
-    };
-    try {
-      const verdict = await this.handler.submit(req);
-      return verdict.accepted ? ok(true) : { error: classicRejectionError(verdict) };
-    } catch (err) {
-      return this.handlerFailure(EthProxyMethods.SUBMIT_WORK, err);
-    }
+    return this.submitHexShare(EthProxyMethods.SUBMIT_WORK, workerName, jobId, nonceHex, mixHex);
   }
 
   private submitHashrate(params: unknown[], extra: RpcExtraMembers | undefined): ClassicReply {
@@ -256,12 +232,7 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
     if (typeof read === 'string') return malformed(read);
     const workerName = this.resolveWorker(extra, EthProxyMethods.SUBMIT_HASHRATE);
     if (typeof workerName !== 'string') return workerName;
-    try {
-      this.handler.hashrate?.({ workerName, hashrate: read.hashrate, id: read.id });
-    } catch (err) {
-      this.logger.error({ err }, 'hashrate handler threw');
-    }
-    return ok(true);
+    return this.recordHashrate({ workerName, hashrate: read.hashrate, id: read.id });
   }
 
   /** The worker a submit or hashrate report is for: its `"worker"` member resolved, else the first worker logged in. */

@@ -7,6 +7,3 @@ export {
   EthProxyServerSession,
 } from './ethproxy-server-session';
 export { EthProxyClientSession } from './ethproxy-client-session';
-export { CLASSIC_UNKNOWN_METHOD_KEY } from './classic-server-base';
-export type { ResolvedClassicServerOptions } from './classic-server-base';
-export type { ClassicClientCounters } from './classic-client-base';

@@ -8,8 +8,8 @@ import type {
 } from '../classic/classic-contract';
 import { MAX_JOB_ID_LENGTH } from '../messages/notify';
 import { show } from '../messages/show';
-import { ClassicClientBase } from '../ethproxy/classic-client-base';
-import { readAlgo, readPoolHash, readPoolTarget } from '../ethproxy/classic-wire';
+import { ClassicClientBase } from '../classic/classic-client-base';
+import { readAlgo, readPoolHash, readPoolTarget } from '../classic/classic-wire';
 import { PlainEthMethods } from './plain-server-session';
 
 /** Notifications a plain pool may send that carry nothing this session uses (Bitcoin-style pools); ignored quietly. */

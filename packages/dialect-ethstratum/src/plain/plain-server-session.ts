@@ -4,14 +4,13 @@ import type {
   EthClassicServerJob,
   EthClassicServerSession,
   EthClassicServerSessionOptions,
-  EthClassicSubmitRequest,
 } from '../classic/classic-contract';
-import { classicError, ClassicErrors, classicRejectionEntry, classicRejectionError } from '../classic/classic-errors';
+import { classicError, ClassicErrors, classicRejectionEntry } from '../classic/classic-errors';
 import { MAX_JOB_ID_LENGTH } from '../messages/notify';
 import { show } from '../messages/show';
-import { ClassicServerBase } from '../ethproxy/classic-server-base';
-import type { ClassicReply } from '../ethproxy/classic-server-base';
-import { HASH_PARAM, jobExtra, MAX_NAME_LENGTH, NONCE_PARAM, readHashrateParams, readWorkerMember, targetParam } from '../ethproxy/classic-wire';
+import { ClassicServerBase } from '../classic/classic-server-base';
+import type { ClassicReply } from '../classic/classic-server-base';
+import { HASH_PARAM, jobExtra, MAX_NAME_LENGTH, NONCE_PARAM, readHashrateParams, readWorkerMember, rememberNewest, targetParam } from '../classic/classic-wire';
 
 /**
  * The method names of plain ethash stratum as ethminer's mode 0 ("STRATUM",
@@ -127,19 +126,15 @@ export class PlainEthServerSession extends ClassicServerBase implements EthClass
     }
   }
 
-  protected writeJob(job: EthClassicServerJob): void {
+  protected writeJob(job: EthClassicServerJob): boolean {
     const header = job.headerHash.toLowerCase();
     this.peer.notify(
       PlainEthMethods.NOTIFY,
       [job.jobId, `0x${header}`, `0x${job.seedHash.toLowerCase()}`, targetParam(job.target)],
       jobExtra(job.algo),
     );
-    this.headersByJob.delete(job.jobId);
-    this.headersByJob.set(job.jobId, header);
-    if (this.headersByJob.size > PLAIN_JOB_HISTORY) {
-      const oldest = this.headersByJob.keys().next().value;
-      if (oldest !== undefined) this.headersByJob.delete(oldest);
-    }
+    rememberNewest(this.headersByJob, job.jobId, header, PLAIN_JOB_HISTORY);
+    return true;
   }
 
   private async subscribe(params: unknown[]): Promise<ClassicReply> {
@@ -169,13 +164,8 @@ export class PlainEthServerSession extends ClassicServerBase implements EthClass
     if (this.workerNames.size >= this.options.maxWorkers) {
       return { error: classicError(ClassicErrors.UNAUTHORIZED, `too many workers on this connection (at most ${this.options.maxWorkers})`) };
     }
-    let accepted: boolean;
-    try {
-      accepted = await this.handler.authorize({ workerName, password: typeof pass === 'string' ? pass : '' });
-    } catch (err) {
-      return this.handlerFailure(PlainEthMethods.AUTHORIZE, err);
-    }
-    if (accepted !== true) return { error: classicError(ClassicErrors.UNAUTHORIZED, `worker ${show(workerName)} refused`) };
+    const refused = await this.authorizeWorker(PlainEthMethods.AUTHORIZE, workerName, pass);
+    if (refused !== undefined) return refused;
     this.workerNames.add(workerName);
     return ok(true);
   }
@@ -208,21 +198,7 @@ export class PlainEthServerSession extends ClassicServerBase implements EthClass
     if (header !== jobHeader) {
       return malformed(`mining.submit header 0x${header} is not the header of job ${show(jobId)} (0x${jobHeader})`);
     }
-    const nonce = Buffer.from(nonceHex.slice(2), 'hex');
-    const req: EthClassicSubmitRequest = {
-      workerName,
-      jobId,
-      extranonce: Buffer.alloc(0),
-      minerNonce: nonce,
-      nonce: Buffer.from(nonce),
-      mixDigest: Buffer.from(mixHex.slice(2), 'hex'),
-    };
-    try {
-      const verdict = await this.handler.submit(req);
-      return verdict.accepted ? ok(true) : { error: classicRejectionError(verdict) };
-    } catch (err) {
-      return this.handlerFailure(PlainEthMethods.SUBMIT, err);
-    }
+    return this.submitHexShare(PlainEthMethods.SUBMIT, workerName, jobId, nonceHex, mixHex);
   }
 
   private submitHashrate(params: unknown[], extra: RpcExtraMembers | undefined): ClassicReply {
@@ -235,12 +211,7 @@ export class PlainEthServerSession extends ClassicServerBase implements EthClass
     if (workerName === undefined) {
       return { error: classicError(ClassicErrors.UNAUTHORIZED, member.worker === undefined ? 'no worker is authorized on this connection' : `worker ${show(member.worker)} is not authorized on this connection`) };
     }
-    try {
-      this.handler.hashrate?.({ workerName, hashrate: read.hashrate, id: read.id });
-    } catch (err) {
-      this.logger.error({ err }, 'hashrate handler threw');
-    }
-    return ok(true);
+    return this.recordHashrate({ workerName, hashrate: read.hashrate, id: read.id });
   }
 
   /** The worker a hashrate report is for: the one named (in full, or by the part after its first dot), else the first authorized. */

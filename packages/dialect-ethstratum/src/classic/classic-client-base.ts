@@ -9,8 +9,8 @@ import type {
   EthClassicClientSessionOptions,
   EthClassicDialect,
   EthClassicSubmitOutcome,
-} from '../classic/classic-contract';
-import { classicError, ClassicErrorCodes, ClassicErrors } from '../classic/classic-errors';
+} from './classic-contract';
+import { classicError, ClassicErrorCodes, ClassicErrors } from './classic-errors';
 import { show } from '../messages/show';
 import { hashrateParam } from './classic-wire';
 
@@ -33,9 +33,18 @@ const GET_VERSION = 'client.get_version';
 /** 2^256: hashrates are sent as 32 bytes. */
 const TWO_256 = 1n << 256n;
 
+/** A share answer as ethminer reads it: `false` is rejected 23 "Invalid share", any other result accepted. */
+function judgeLikeEthminer(result: unknown): EthClassicSubmitOutcome {
+  if (result === false) {
+    return { accepted: false, error: { code: ClassicErrorCodes.LOW_DIFFICULTY, message: 'Invalid share (the pool answered false)' } };
+  }
+  return { accepted: true };
+}
+
 /**
- * What EthProxyClientSession and PlainEthClientSession share: the job stream,
- * the close, submit-outcome mapping and `eth_submitHashrate`.
+ * What Es1ClientSession, EthProxyClientSession and PlainEthClientSession
+ * share: the job stream, the close, submit-outcome mapping and
+ * `eth_submitHashrate` (ES1 overrides the share answer and pool requests).
  *
  * - A share answered `true` (or any result that is not `false` with no
  *   error, as ethminer reads it) is accepted; `false` is rejected with 23
@@ -145,19 +154,20 @@ export abstract class ClassicClientBase implements EthClassicClientSession {
   }
 
   /**
-   * Sends a share request and maps the answer: `false` -> rejected 23
-   * "Invalid share"; an error reply -> rejected with its code, message and data;
-   * any other result -> accepted.
+   * Sends a share request and maps the answer: an error reply -> rejected
+   * with its code, message and data; a result -> `judge(result)`, by default
+   * `false` -> rejected 23 "Invalid share" and any other result -> accepted.
    *
    * @throws LodeError('connection') on close or timeout
    */
-  protected async submitRequest(method: string, params: unknown[]): Promise<EthClassicSubmitOutcome> {
+  protected async submitRequest(
+    method: string,
+    params: unknown[],
+    judge: (result: unknown) => EthClassicSubmitOutcome = judgeLikeEthminer,
+  ): Promise<EthClassicSubmitOutcome> {
     try {
       const result = await this.peer.request(method, params, this.options.requestTimeoutMs);
-      if (result === false) {
-        return { accepted: false, error: { code: ClassicErrorCodes.LOW_DIFFICULTY, message: 'Invalid share (the pool answered false)' } };
-      }
-      return { accepted: true };
+      return judge(result);
     } catch (err) {
       if (!LodeError.is(err, 'protocol') || err.code === undefined) throw err;
       const error = err.data === undefined ? { code: err.code, message: err.message } : { code: err.code, message: err.message, data: err.data };
@@ -185,7 +195,11 @@ export abstract class ClassicClientBase implements EthClassicClientSession {
     }
   }
 
-  private onPoolRequest(r: IncomingRequest): void {
+  /**
+   * Answers a request (with an id) from the pool. Default: `client.get_version`
+   * gets the user agent, anything else 20 "Unknown method".
+   */
+  protected onPoolRequest(r: IncomingRequest): void {
     if (this.isClosed) return;
     if (r.method === GET_VERSION) {
       this.peer.respond(r.id, this.options.userAgent);

@@ -1,16 +1,17 @@
 import { LodeError, silentLogger } from '@lode/stratum-core';
-import type { CloseInfo, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
+import type { CloseInfo, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
 import type {
   EthClassicDialect,
+  EthClassicHashrateRequest,
   EthClassicServerCounters,
   EthClassicServerHandler,
   EthClassicServerJob,
   EthClassicServerSession,
   EthClassicServerSessionOptions,
-} from '../classic/classic-contract';
-import { classicCountsTowardMaxErrors, classicError, ClassicErrors } from '../classic/classic-errors';
+} from './classic-contract';
+import { classicCountsTowardMaxErrors, classicError, ClassicErrors, classicRejectionError } from './classic-errors';
 import { show } from '../messages/show';
 import { checkClassicJob } from './classic-wire';
 
@@ -53,10 +54,11 @@ function countsTowardMaxErrors(error: RpcErrorBody): boolean {
 }
 
 /**
- * What EthProxyServerSession and PlainEthServerSession share: the request
- * queue, counters, error accounting and the close. A subclass answers the
- * methods it knows ({@link ClassicServerBase.answer}) and writes jobs
- * ({@link ClassicServerBase.writeJob}); this class does the rest, the way the
+ * What Es1ServerSession, EthProxyServerSession and PlainEthServerSession
+ * share: the request queue, counters, error accounting and the close. A
+ * subclass answers the methods it knows ({@link ClassicServerBase.answer})
+ * and writes jobs ({@link ClassicServerBase.writeJob}); this class does the
+ * rest (a dialect adjusts it through the protected hooks below), the way the
  * EthereumStratum/2.0.0 server session does it (src/server/server-session.ts):
  *
  * - Replies go out in the order the requests came in; at most
@@ -90,7 +92,8 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
   private closedInfo: CloseInfo | undefined;
   private readonly requestCounts = new Map<string, number>();
   private readonly errorCounts = new Map<number, number>();
-  private countedErrors = 0;
+  /** error replies and unanswerable lines counted toward maxErrors */
+  protected countedErrors = 0;
   private invalidLines = 0;
   private jobCount = 0;
 
@@ -116,12 +119,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     const closed$ = peer.closed$;
     this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
     this.subscriptions.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.enqueue(() => this.dispatch(req))));
-    this.subscriptions.add(
-      peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => {
-        this.invalidLines++;
-        this.enqueue(() => this.countError(`notification ${show(n.method)} from the miner cannot be answered (no id)`));
-      }),
-    );
+    this.subscriptions.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.onMinerNotification(n)));
     this.subscriptions.add(
       peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
         this.invalidLines++;
@@ -164,7 +162,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
    * @throws LodeError('protocol') if the job is out of shape (see `checkClassicJob`)
    */
   sendJob(job: EthClassicServerJob): boolean {
-    checkClassicJob(job);
+    this.checkJob(job);
     if (this.isClosed) return false;
     const copy = { ...job, extranonce: Buffer.from(job.extranonce) };
     if (!this.ready) {
@@ -172,9 +170,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
       return false;
     }
     this.heldJob = undefined;
-    this.writeJob(copy);
-    this.jobCount++;
-    return true;
+    return this.sendNow(copy);
   }
 
   /** Closes the connection with a logged reason; `closed$` emits with byPeer false. */
@@ -187,8 +183,47 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
   /** Answers one request for a method in `knownMethods`; never throws for peer input. */
   protected abstract answer(req: IncomingRequest): Promise<ClassicReply> | ClassicReply;
 
-  /** Writes a checked job to the miner (the session is ready and open). */
-  protected abstract writeJob(job: EthClassicServerJob): void;
+  /**
+   * Writes a checked job to the miner (the session is ready and open).
+   *
+   * @returns true when written (counted in `counters.jobs`), false when the dialect could not send it
+   */
+  protected abstract writeJob(job: EthClassicServerJob): boolean;
+
+  /** Checks a job before `sendJob` sends or holds it; throws LodeError('protocol'). Default: `checkClassicJob`. */
+  protected checkJob(job: EthClassicServerJob): void {
+    checkClassicJob(job);
+  }
+
+  /**
+   * A notification (no id) from the miner. Default: it cannot be answered,
+   * so it counts as an invalid line and toward maxErrors.
+   */
+  protected onMinerNotification(n: IncomingNotification): void {
+    this.invalidLines++;
+    this.enqueue(() => this.countError(`notification ${show(n.method)} from the miner cannot be answered (no id)`));
+  }
+
+  /**
+   * Whether an invalid line gets no reply (it is only counted toward
+   * maxErrors). Default: when its id cannot be read.
+   */
+  protected isUnanswerable(bad: InvalidLine): boolean {
+    return bad.id === null;
+  }
+
+  /**
+   * Whether an error reply counts toward `maxErrors`. Default: those that
+   * blame the miner, never EthProxy's `{code: 0, "Work not ready"}`.
+   */
+  protected countsTowardMaxErrors(error: RpcErrorBody): boolean {
+    return countsTowardMaxErrors(error);
+  }
+
+  /** The close reason at `maxErrors`; `why` is the last counted error. */
+  protected maxErrorsReason(_why: string): string {
+    return `maxErrors ${this.options.maxErrors} reached`;
+  }
 
   /**
    * The reply when the pool's handler threw: its own code and message when
@@ -201,7 +236,60 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     return { error: classicError(ClassicErrors.INTERNAL, `${method} failed`) };
   }
 
-  private enqueue(work: () => Promise<void> | void): void {
+  /**
+   * Hands a share in the 0x-hex form of EthProxy's `eth_submitWork` and
+   * plain stratum's `mining.submit` (both checked by the caller against
+   * NONCE_PARAM and HASH_PARAM) to the pool: the full 8-byte nonce as
+   * minerNonce and nonce, an empty extranonce, the 32-byte mix digest.
+   *
+   * @returns `true` when accepted (stale or not), else the classic rejection
+   *   error; a throwing handler's reply is {@link ClassicServerBase.handlerFailure}'s
+   */
+  protected async submitHexShare(method: string, workerName: string, jobId: string, nonceHex: string, mixHex: string): Promise<ClassicReply> {
+    const nonce = Buffer.from(nonceHex.slice(2), 'hex');
+    try {
+      const verdict = await this.handler.submit({
+        workerName,
+        jobId,
+        extranonce: Buffer.alloc(0),
+        minerNonce: nonce,
+        nonce: Buffer.from(nonce),
+        mixDigest: Buffer.from(mixHex.slice(2), 'hex'),
+      });
+      return verdict.accepted ? { result: true } : { error: classicRejectionError(verdict) };
+    } catch (err) {
+      return this.handlerFailure(method, err);
+    }
+  }
+
+  /**
+   * Asks the pool to authorize a worker (`password` a string, else "").
+   *
+   * @returns undefined when accepted; else the reply: 24 "Unauthorized worker:
+   *   worker "<name>" refused", or {@link ClassicServerBase.handlerFailure}'s when the handler threw
+   */
+  protected async authorizeWorker(method: string, workerName: string, password: unknown): Promise<ClassicReply | undefined> {
+    let accepted: boolean;
+    try {
+      accepted = await this.handler.authorize({ workerName, password: typeof password === 'string' ? password : '' });
+    } catch (err) {
+      return this.handlerFailure(method, err);
+    }
+    return accepted === true ? undefined : { error: classicError(ClassicErrors.UNAUTHORIZED, `worker ${show(workerName)} refused`) };
+  }
+
+  /** Gives a hashrate report to the pool (a throwing handler is logged) and answers `true`. */
+  protected recordHashrate(report: EthClassicHashrateRequest): ClassicReply {
+    try {
+      this.handler.hashrate?.(report);
+    } catch (err) {
+      this.logger.error({ err }, 'hashrate handler threw');
+    }
+    return { result: true };
+  }
+
+  /** Queues work behind the replies still owed; over `maxPendingRequests` waiting, closes the connection instead. */
+  protected enqueue(work: () => Promise<void> | void): void {
     if (this.pending >= this.options.maxPendingRequests) {
       this.close(`over ${this.options.maxPendingRequests} requests waiting for their replies`);
       return;
@@ -238,7 +326,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
 
   private answerInvalid(bad: InvalidLine): void {
     if (this.isClosed) return;
-    if (bad.id === null) {
+    if (this.isUnanswerable(bad)) {
       // A response to nothing we asked, or a line whose id cannot be read: there is nobody to answer.
       this.logger.debug({ reason: bad.reason }, 'invalid line from the miner cannot be answered');
       this.countError(bad.reason);
@@ -266,7 +354,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
       this.logger.error({ err, id, code: error.code }, 'error reply could not be encoded');
       this.peer.respondError(id, classicError(ClassicErrors.INTERNAL));
     }
-    if (countsTowardMaxErrors(error)) this.countError(error.message);
+    if (this.countsTowardMaxErrors(error)) this.countError(error.message);
   }
 
   private countError(why: string): void {
@@ -274,11 +362,12 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     this.countedErrors++;
     if (this.countedErrors >= this.options.maxErrors) {
       this.logger.warn({ last: why }, `maxErrors ${this.options.maxErrors} reached`);
-      this.close(`maxErrors ${this.options.maxErrors} reached`);
+      this.close(this.maxErrorsReason(why));
     }
   }
 
-  private countRequest(key: string): void {
+  /** Counts one request under `key` (a method name, or CLASSIC_UNKNOWN_METHOD_KEY). */
+  protected countRequest(key: string): void {
     this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
   }
 
@@ -286,8 +375,13 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     const job = this.heldJob;
     if (job === undefined || !this.ready || this.isClosed) return;
     this.heldJob = undefined;
-    this.writeJob(job);
+    this.sendNow(job);
+  }
+
+  private sendNow(job: EthClassicServerJob): boolean {
+    if (!this.writeJob(job)) return false;
     this.jobCount++;
+    return true;
   }
 
   private onClosed(info: CloseInfo): void {

@@ -1,6 +1,6 @@
 import { LodeError } from '@lode/stratum-core';
 import type { RpcExtraMembers } from '@lode/stratum-core';
-import type { EthClassicServerJob } from '../classic/classic-contract';
+import type { EthClassicServerJob } from './classic-contract';
 import { MAX_JOB_ID_LENGTH } from '../messages/notify';
 import { show } from '../messages/show';
 
@@ -8,7 +8,7 @@ import { show } from '../messages/show';
  * Value formats shared by EthProxy and plain stratum (ethminer mode 0): both
  * write hashes, the nonce, the target and the block height as `0x`-prefixed
  * hex (facts/ethash.md §1.1, §1.4, §1.6 "Hex style"). Used by the sessions in
- * src/ethproxy and src/plain; not exported from the package.
+ * src/es1, src/ethproxy and src/plain; not exported from the package.
  */
 
 /** `"0x"` + 16 hex digits (the 8-byte nonce), either case: open-ethereum-pool's `^0x[0-9a-f]{16}$`, case-tolerant. */
@@ -48,6 +48,21 @@ export function hashrateParam(hashrate: bigint): string {
  */
 export function jobExtra(algo: string): RpcExtraMembers | undefined {
   return algo === 'ethash' ? undefined : { algo };
+}
+
+/**
+ * Sets `map[key] = value` as the newest entry (a key set again moves to the
+ * end) and drops the oldest while more than `limit` remain: the bounded job
+ * history of a server session.
+ */
+export function rememberNewest<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > limit) {
+    const oldest = map.keys().next();
+    if (oldest.done === true) return;
+    map.delete(oldest.value);
+  }
 }
 
 /**
