@@ -93,7 +93,8 @@ export function runNodeCli(cwd: string, script: string, args: readonly string[],
     cwd,
     encoding: 'utf8',
     timeout: timeoutMs,
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env },
+    // No colours: the specs match the output's text (CI sets FORCE_COLOR).
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env },
   });
 }
 
