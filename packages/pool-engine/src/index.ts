@@ -9,6 +9,7 @@
 export { PoolEngine } from './pool-engine';
 export type { PoolEngineConfig } from './pool-engine-config';
 export type { PoolEngineOptions } from './pool-engine-options';
+export type { EngineMetrics } from './engine-metrics';
 
 /* Jobs */
 export { JobManager } from './jobs/job-manager';

@@ -1,5 +1,6 @@
 import type { CoinNode, CoinPlugin } from '@lode/plugin-api';
 import type { LodeLogger } from '@lode/stratum-core';
+import type { EngineMetrics } from './engine-metrics';
 import type { PoolEngineOptions } from './pool-engine-options';
 import type { DuplicateIndex } from './ports/duplicate-index';
 import type { ExtranonceLeases } from './ports/extranonce-leases';
@@ -47,6 +48,12 @@ export interface PoolEngineConfig {
   logger?: LodeLogger;
   /** tuning */
   options?: PoolEngineOptions;
+  /**
+   * observer of share verdicts, validation and fan-out latency, difficulty
+   * changes, block submissions, node calls and sessions (default none); an
+   * app implements it with its metrics library (issue 10)
+   */
+  metrics?: EngineMetrics;
   /** clock in ms since epoch (default Date.now); tests pass their own */
   clock?: () => number;
 }

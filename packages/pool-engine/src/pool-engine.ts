@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
+import { observe, secondsSince, type EngineMetrics } from './engine-metrics';
 import { JobManager } from './jobs/job-manager';
 import type { PoolEngineConfig } from './pool-engine-config';
 import { MemoryDuplicateIndex } from './ports/memory-duplicate-index';
@@ -69,6 +70,7 @@ export class PoolEngine {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly maintenanceIntervalMs: number;
   private readonly clock: () => number;
+  private readonly metrics: EngineMetrics | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -99,6 +101,7 @@ export class PoolEngine {
       throw new LodeError('config', `instanceId must be 1 to 64 characters of [A-Za-z0-9._-], got ${JSON.stringify(this.instanceId)}`);
     }
     this.clock = config.clock ?? Date.now;
+    this.metrics = config.metrics;
     this.logger = (config.logger ?? silentLogger).child({
       component: 'pool-engine',
       coin: config.plugin.id,
@@ -119,9 +122,10 @@ export class PoolEngine {
       extranonce2Size,
       historySize,
       ...(options.refreshIntervalMs === undefined ? {} : { refreshIntervalMs: options.refreshIntervalMs }),
+      onPublished: (seconds, clean) => observe(this.metrics, 'jobFannedOut', seconds, this.sessions.size, clean),
       logger: this.logger,
     });
-    this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger, options.candidateWording);
+    this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger, options.candidateWording, this.metrics);
     this.blocks$ = this.blocks.blocks$;
     this.validator = new ShareValidator(config.plugin, this.jobs, this.blocks, {
       duplicateIndex:
@@ -145,6 +149,7 @@ export class PoolEngine {
       shareStore: config.shareStore,
       stats: this.stats,
       logger: this.logger,
+      ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
       authorizeWorker: options.authorizeWorker ?? acceptAll,
       instanceId: this.instanceId,
       extranonce2Size,
@@ -207,7 +212,14 @@ export class PoolEngine {
       // The timer must never keep a process alive on its own.
       this.timer.unref();
     }
-    await this.jobs.start();
+    const called = process.hrtime.bigint();
+    try {
+      await this.jobs.start();
+    } catch (error) {
+      observe(this.metrics, 'nodeCall', 'start', secondsSince(called), false);
+      throw error;
+    }
+    observe(this.metrics, 'nodeCall', 'start', secondsSince(called), true);
   }
 
   /**
@@ -236,6 +248,7 @@ export class PoolEngine {
     }
     const session = new MinerSession(this.services, options);
     this.sessions.add(session);
+    observe(this.metrics, 'sessionOpened', options.dialect ?? 'unknown');
     return session;
   }
 

@@ -75,6 +75,7 @@ describe('a generated coin plugin filled with single SHA-256, mined end to end',
     const jest = run(copy(), 'jest/bin/jest.js', ['-c', `${PLUGIN}/jest.config.cjs`, '--ci']);
     expect(output(jest)).toMatch(/^exit 0/);
     // ANSI codes stripped as well, should a colour setting get through.
+    // eslint-disable-next-line no-control-regex -- ESC starts an ANSI colour code
     expect(jest.stderr.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/Tests: +9 passed, 9 total/);
   }, 120000);
 

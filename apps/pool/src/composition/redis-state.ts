@@ -23,6 +23,8 @@ export interface RedisState {
   extranonceLeases: ExtranonceLeases;
   /** wraps a coin's node in the job bus; `createNode` makes a fresh one for a later publisher term */
   wrapNode(coin: string, node: CoinNode, createNode: () => CoinNode): CoinNode;
+  /** share records in the local spool not yet confirmed by Redis (metrics) */
+  spoolDepth(): number;
   /** the share accountant, when accounting is enabled */
   accountant?: ShareAccountant;
   /** flushes the share log (spool), stops timers and consumers, closes connections */
@@ -92,6 +94,7 @@ export async function startRedisState(config: PoolConfig, redisConfig: RedisConf
     duplicateIndex: new RedisDuplicateIndex({ redis, keys }),
     extranonceLeases,
     accountant,
+    spoolDepth: () => shareStore.counters.spoolDepth,
     wrapNode(coin, node, createNode) {
       nodeFactories.set(coin, createNode);
       return bus.wrap(coin, node);

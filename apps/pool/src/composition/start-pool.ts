@@ -4,7 +4,7 @@ import { Container } from 'inversify';
 import { ES1_MAX_EXTRANONCE_BYTES, ETH_DIALECT_SCHEMES } from '@lode/dialect-ethstratum';
 import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
-import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
+import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE, type ShareRecord, type ShareStore } from '@lode/pool-engine';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig } from '../config/pool-config';
@@ -13,6 +13,8 @@ import { EthStratumPort } from '../ports/ethstratum-port';
 import { WarthogPort } from '../ports/warthog-port';
 import type { StratumPort } from '../ports/stratum-port';
 import { startReadApi, type RunningReadApi } from '../api/start-read-api';
+import { PoolMetrics } from '../metrics/pool-metrics';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
 import { startRedisState, type RedisState } from './redis-state';
 import { POOL_CONFIG } from './tokens';
 
@@ -21,6 +23,8 @@ export interface RunningPool {
   /** each port's name and bound address */
   ports: { name: string; host: string; port: number; coin: string }[];
   engines: ReadonlyMap<string, PoolEngine>;
+  /** the Prometheus scrape URL when `metrics` is configured */
+  metricsUrl?: string;
   /** graceful stop: stop accepting, wait for in-flight shares (at most graceMs), close sessions, stop nodes */
   stop(reason?: string): Promise<void>;
   /** moves every session to a new extranonce1: set_extranonce to subscribed miners, client.reconnect to the others */
@@ -63,6 +67,9 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     }
   }
 
+  const metrics = config.metrics ? new PoolMetrics() : undefined;
+  const shareStore = redis && metrics ? timedShareStore(redis.shareStore, metrics.observeRedis(() => redis.spoolDepth())) : redis?.shareStore;
+
   const engines = new Map<string, PoolEngine>();
   for (const coinId of new Set(config.ports.map((p) => p.coin))) {
     const plugin = selectCoin(coins, coinId);
@@ -73,11 +80,12 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
       plugin,
       node: redis ? redis.wrapNode(coinId, createNode(), createNode) : createNode(),
       coinConfig: section,
-      shareStore: redis?.shareStore ?? container.get(SHARE_STORE),
+      shareStore: shareStore ?? container.get(SHARE_STORE),
       sessionStore: redis?.sessionStore ?? container.get(SESSION_STORE),
       ...(redis ? { duplicateIndex: redis.duplicateIndex, extranonceLeases: redis.extranonceLeases } : {}),
       instanceId,
       logger: coinLog,
+      ...(metrics ? { metrics: metrics.engineMetrics(coinId) } : {}),
       options: {
         extranonce1Size: config.engine.extranonce1Size,
         extranonce2Size: config.engine.extranonce2Size,
@@ -88,6 +96,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
       },
     });
     coinLog.info({ hasher: plugin.hasher.implementation }, 'waiting for the first template from the node');
+    metrics?.addEngine(coinId, engine);
     await engine.start();
     engines.set(coinId, engine);
   }
@@ -145,6 +154,12 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     logger.info({ url: api.url }, 'read API listening');
   }
 
+  let metricsServer: RunningMetricsServer | undefined;
+  if (config.metrics && metrics) {
+    metricsServer = await startMetricsServer(config.metrics, metrics, logger.child({ component: 'metrics' }));
+    logger.info({ url: metricsServer.url }, 'metrics endpoint listening');
+  }
+
   const statsTimer =
     config.log.statsIntervalSeconds > 0
       ? setInterval(() => logStats(logger, engines, ports), config.log.statsIntervalSeconds * 1000).unref()
@@ -154,6 +169,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
   return {
     ports: bound,
     engines,
+    ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
     moveExtranonces() {
       const total: ExtranonceMoveReport = { moved: 0, reconnected: 0 };
       for (const p of ports) {
@@ -174,10 +190,27 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         for (const p of ports) p.closeAll(reason);
         for (const p of ports) p.dispose?.();
         await api?.close();
+        await metricsServer?.close();
         await redis?.stop();
         logger.info({}, 'pool stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/** The share store with each record() timed into the Redis latency histogram. */
+function timedShareStore(store: ShareStore, observe: (seconds: number, ok: boolean) => void): ShareStore {
+  return {
+    async record(record: ShareRecord): Promise<void> {
+      const started = process.hrtime.bigint();
+      try {
+        await store.record(record);
+        observe(Number(process.hrtime.bigint() - started) / 1e9, true);
+      } catch (error) {
+        observe(Number(process.hrtime.bigint() - started) / 1e9, false);
+        throw error;
+      }
     },
   };
 }

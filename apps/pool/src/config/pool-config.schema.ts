@@ -140,6 +140,15 @@ export const poolConfigSchema = {
         },
       },
     },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port'],
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
     api: {
       type: 'object',
       additionalProperties: false,

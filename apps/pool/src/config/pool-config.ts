@@ -44,6 +44,8 @@ export interface PoolConfig {
   instanceId?: string;
   /** the read API (JSON over HTTP); absent = off */
   api?: { host: string; port: number };
+  /** the Prometheus endpoint, GET /metrics (docs/metrics.md); absent = off */
+  metrics?: { host: string; port: number };
   /** seconds to wait for in-flight shares at shutdown */
   shutdownGraceSeconds: number;
 }

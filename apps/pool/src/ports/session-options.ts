@@ -13,6 +13,7 @@ export function sessionOptionsFor(config: PortConfig, remoteAddress: string | un
   return {
     remoteAddress: remoteAddress ?? 'unknown',
     port: config.port,
+    dialect: config.dialect,
     initialDifficulty: difficulty.initial,
     vardiff: difficulty.vardiff && {
       targetShareSeconds: difficulty.vardiff.targetShareSeconds,

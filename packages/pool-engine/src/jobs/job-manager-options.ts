@@ -16,6 +16,12 @@ export interface JobManagerOptions {
   refreshIntervalMs?: number;
   /** jobs kept for share lookup, integer >= 1 (default 32) */
   historySize?: number;
+  /**
+   * called after each job was published to every jobs$ subscriber (the
+   * sessions, which write it to their sockets synchronously), with the
+   * seconds from template in hand to the last subscriber's return
+   */
+  onPublished?: (seconds: number, clean: boolean) => void;
   /** logger (default silent) */
   logger?: LodeLogger;
 }

@@ -175,6 +175,7 @@ export class JobManager {
   }
 
   private build(template: CoinTemplate, jobId: string, givenClean: boolean | undefined): void {
+    const started = process.hrtime.bigint();
     // Compared with the current job, not the last template: when a new block's
     // template could not be built, the next job built from it must still be
     // clean. A bus's `clean: false` cannot hide a new block from this
@@ -214,6 +215,7 @@ export class JobManager {
     this.currentJob = job;
     this.logger.debug({ jobId, height: job.height, clean }, 'new job');
     this.jobsSubject.next({ job, clean });
+    this.options.onPublished?.(Number(process.hrtime.bigint() - started) / 1e9, clean);
   }
 
   private scheduleRefresh(): void {

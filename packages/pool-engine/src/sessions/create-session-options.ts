@@ -8,6 +8,12 @@ export interface CreateSessionOptions {
   port: number;
   /** the first share difficulty, finite and > 0 (fractions allowed) */
   initialDifficulty: number;
+  /**
+   * the connection's dialect ('bitcoin', 'ethstratum', 'warthog', ...), a
+   * metrics label only (EngineMetrics); default 'unknown'. Keep it to a
+   * small fixed set: it is not bounded here.
+   */
+  dialect?: string;
   /** variable difficulty settings; undefined = fixed difficulty (changed only by suggestDifficulty) */
   vardiff?: VardiffOptions;
 }

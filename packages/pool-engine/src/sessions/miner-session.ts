@@ -4,6 +4,7 @@ import { LodeError } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { Subject } from 'rxjs';
 import type { Observable, Subscription } from 'rxjs';
+import { observe, secondsSince } from '../engine-metrics';
 import type { JobBroadcast } from '../jobs/job-broadcast';
 import type { ShareJudgement } from '../shares/share-judgement';
 import { nextShareSequence } from '../stores/next-share-sequence';
@@ -90,6 +91,8 @@ export class MinerSession {
   private id: string | undefined;
   private subscribing: Promise<SubscribeResult> | undefined;
   private userAgent: string | undefined;
+  /** the user agent told to EngineMetrics (set once, at the first subscribe) */
+  private metricsAgent: string | undefined;
   private versionMask: number | undefined;
   private minimum: number | undefined;
   private minerInfo: MinerInfo | undefined;
@@ -444,6 +447,7 @@ export class MinerSession {
     this.jobsSubscription?.unsubscribe();
     this.eventsSubject.complete();
     this.services.closed(this);
+    observe(this.services.metrics, 'sessionClosed', this.options.dialect ?? 'unknown', this.metricsAgent);
     // A subscribe still in flight owns an extranonce1 only once it settles.
     const subscribed = await this.subscribing?.catch(() => undefined);
     if (subscribed === undefined || this.id === undefined || this.extranonce1 === undefined) return;
@@ -456,6 +460,8 @@ export class MinerSession {
 
   private async acquire(request: SubscribeRequest): Promise<SubscribeResult> {
     this.userAgent = request.userAgent;
+    this.metricsAgent = request.userAgent ?? '';
+    observe(this.services.metrics, 'sessionSubscribed', this.options.dialect ?? 'unknown', this.metricsAgent);
     const { extranonces } = this.services;
     const resumed = await this.resumable(request.sessionId);
     const extranonce1 = resumed?.extranonce1 ?? (await extranonces.allocate());
@@ -619,6 +625,7 @@ export class MinerSession {
 
   private changeDifficulty(difficulty: number): void {
     if (difficulty === this.currentDifficulty) return;
+    observe(this.services.metrics, 'difficultyChanged', this.currentDifficulty, difficulty);
     this.currentDifficulty = difficulty;
     this.currentTarget = targetFromDifficulty(difficulty, this.services.plugin.diff1Target);
     if (this.activated && this.activation === undefined && !this.isClosed) {
@@ -629,7 +636,9 @@ export class MinerSession {
   private async judgeAndRecord(request: SubmitRequest): Promise<ShareVerdict> {
     const { services } = this;
     const now = services.now();
+    const started = process.hrtime.bigint();
     const judgement = await this.judge(request);
+    const validationSeconds = secondsSince(started);
     let { verdict } = judgement;
     const job = judgement.job ?? services.jobs.current;
     const record: ShareRecord = {
@@ -665,6 +674,13 @@ export class MinerSession {
       const next = this.vardiff.recordShare(now, verdict.difficulty);
       if (next !== undefined) this.changeDifficulty(next);
     }
+    observe(
+      services.metrics,
+      'shareJudged',
+      verdict.accepted ? 'accepted' : 'rejected',
+      verdict.accepted ? (verdict.stale === true ? 'stale' : 'none') : verdict.reason,
+      validationSeconds,
+    );
     // A name that was never authorized only counts in the pool totals: anyone
     // could otherwise push real workers out of the bounded per-worker table.
     const known = verdict.accepted || (verdict.reason !== 'unauthorized' && verdict.reason !== 'not-subscribed');

@@ -1,5 +1,6 @@
 import type { CoinPlugin } from '@lode/plugin-api';
 import type { LodeLogger } from '@lode/stratum-core';
+import type { EngineMetrics } from '../engine-metrics';
 import type { JobManager } from '../jobs/job-manager';
 import type { ShareValidator } from '../shares/share-validator';
 import type { WorkerStats } from '../stats/worker-stats';
@@ -31,6 +32,8 @@ export interface SessionServices {
   ledgerCapacity: number;
   /** how long a closed session's extranonce1 stays reserved for resume, ms (0 = no resume) */
   resumeWindowMs: number;
+  /** the engine's metrics observer, when the app gave one */
+  metrics?: EngineMetrics;
   /** clock, ms since epoch */
   now(): number;
   /** true once the engine is stopping: new submits are refused so that the wait for in-flight ones ends */

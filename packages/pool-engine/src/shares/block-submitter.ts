@@ -3,6 +3,7 @@ import { silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
+import { observe, secondsSince, type EngineMetrics } from '../engine-metrics';
 import type { BlockCandidate } from './block-candidate';
 import type { FoundBlock } from './found-block';
 
@@ -32,12 +33,15 @@ export class BlockSubmitter {
    * @param wording how the log lines name a candidate and who judges it
    *   (default "block" and "node"; a proxy forwarding upstream-worthy shares
    *   says "upstream share" and "upstream")
+   * @param metrics told of every submission's result and the node call's
+   *   latency (EngineMetrics.blockSubmitted, nodeCall 'submitblock')
    */
   constructor(
     private readonly plugin: CoinPlugin,
     private readonly node: CoinNode,
     logger: LodeLogger = silentLogger,
     wording: { noun: string; judge: string } = { noun: 'block', judge: 'node' },
+    private readonly metrics?: EngineMetrics,
   ) {
     this.logger = logger.child({ component: 'block-submitter', coin: plugin.id });
     this.noun = wording.noun;
@@ -69,9 +73,14 @@ export class BlockSubmitter {
     const { job, share, header, hash, worker, seal, blockHash } = candidate;
     const displayHash = blockHash ?? this.plugin.displayHash(hash);
     let found: FoundBlock;
+    let called: bigint | undefined;
+    let outcome: 'accepted' | 'rejected' | 'error' = 'error';
     try {
       const blockHex = this.plugin.buildBlock(job, share, header, seal);
+      called = process.hrtime.bigint();
       const result = await this.node.submitBlock(blockHex);
+      observe(this.metrics, 'nodeCall', 'submitblock', secondsSince(called), true);
+      outcome = result.accepted ? 'accepted' : 'rejected';
       found = {
         height: job.height,
         hash: result.hash || displayHash,
@@ -80,6 +89,7 @@ export class BlockSubmitter {
         worker,
       };
     } catch (error) {
+      if (called !== undefined) observe(this.metrics, 'nodeCall', 'submitblock', secondsSince(called), false);
       found = {
         height: job.height,
         hash: displayHash,
@@ -88,6 +98,7 @@ export class BlockSubmitter {
         worker,
       };
     }
+    observe(this.metrics, 'blockSubmitted', outcome, found.height);
     if (found.accepted) {
       this.lastAcceptedHeight = Math.max(this.lastAcceptedHeight, found.height);
       this.logger.info(

@@ -13,7 +13,7 @@ import type { ShareStore } from '../stores/share-store';
 import { FakeCoinPlugin, FakeNode, flush } from './fake-coin';
 
 /** Ports a test may share between two harnesses ("two instances in one process"). */
-export type HarnessPorts = Pick<PoolEngineConfig, 'instanceId' | 'duplicateIndex' | 'extranonceLeases'> & {
+export type HarnessPorts = Pick<PoolEngineConfig, 'instanceId' | 'duplicateIndex' | 'extranonceLeases' | 'metrics'> & {
   sessionStore?: MemorySessionStore;
   /** the clock, shared by instances of one test (default: this harness's `now`) */
   clock?: () => number;
@@ -42,6 +42,7 @@ export class EngineHarness {
       ...(ports.instanceId === undefined ? {} : { instanceId: ports.instanceId }),
       ...(ports.duplicateIndex === undefined ? {} : { duplicateIndex: ports.duplicateIndex }),
       ...(ports.extranonceLeases === undefined ? {} : { extranonceLeases: ports.extranonceLeases }),
+      ...(ports.metrics === undefined ? {} : { metrics: ports.metrics }),
       options: { maintenanceIntervalMs: 3_600_000, ...options },
       clock,
       logger: recordingLogger(this.logs),

@@ -1,0 +1,216 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EngineMetrics, PoolEngine } from '@lode/pool-engine';
+
+/** Most distinct user_agent label values; later agents are counted as "other". */
+export const MAX_USER_AGENTS = 50;
+
+/**
+ * The user_agent label of a miner's agent string: its name up to the first
+ * '/' (the version is dropped: "cpuminer/2.5.1" -> "cpuminer"), at most 64
+ * characters of [A-Za-z0-9._ -] (others become '_'), "none" when empty.
+ */
+export function userAgentName(agent: string): string {
+  const name = agent.split('/')[0].trim().slice(0, 64).replace(/[^A-Za-z0-9._ -]/g, '_');
+  return name === '' ? 'none' : name;
+}
+
+/**
+ * The pool's Prometheus metrics (issue 10; docs/metrics.md lists each with
+ * its unit). One Registry per pool; `engineMetrics(coin)` gives the
+ * EngineMetrics each PoolEngine reports to; `addEngine` exposes the
+ * engine's live session and resume-hold counts at scrape time;
+ * `observeRedis` adds the share log's spool depth. Default process metrics
+ * (prefixed `lode_`, event-loop lag included) are collected on the same
+ * registry. Durations are seconds.
+ */
+export class PoolMetrics {
+  readonly registry = new Registry();
+  private readonly agents = new Set<string>();
+  private readonly connections: Gauge<'coin' | 'dialect' | 'user_agent'>;
+  private readonly connectionsTotal: Counter<'coin' | 'dialect'>;
+  private readonly shares: Counter<'coin' | 'verdict' | 'reason'>;
+  private readonly validation: Histogram<'coin'>;
+  private readonly fanout: Histogram<'coin' | 'clean'>;
+  private readonly fanoutSessions: Gauge<'coin'>;
+  private readonly vardiff: Counter<'coin' | 'direction'>;
+  private readonly blocks: Counter<'coin' | 'result'>;
+  private readonly nodeSeconds: Histogram<'coin' | 'method'>;
+  private readonly nodeErrors: Counter<'coin' | 'method'>;
+  private readonly engines = new Map<string, PoolEngine>();
+  private redisRecord: Histogram | undefined;
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'lode_' });
+    this.connections = new Gauge({
+      name: 'lode_pool_connections',
+      help: 'open miner connections (engine sessions) by dialect and user agent name (bounded: at most 50 names, then "other"; "none" before subscribe)',
+      labelNames: ['coin', 'dialect', 'user_agent'],
+      registers,
+    });
+    this.connectionsTotal = new Counter({
+      name: 'lode_pool_connections_total',
+      help: 'miner connections accepted (engine sessions created)',
+      labelNames: ['coin', 'dialect'],
+      registers,
+    });
+    const engines = this.engines;
+    new Gauge({
+      name: 'lode_pool_sessions',
+      help: 'live engine sessions per coin',
+      labelNames: ['coin'],
+      registers,
+      collect() {
+        for (const [coin, engine] of engines) this.set({ coin }, engine.sessionCount);
+      },
+    });
+    new Gauge({
+      name: 'lode_pool_resume_holds',
+      help: 'extranonce1 values held for session resume per coin',
+      labelNames: ['coin'],
+      registers,
+      collect() {
+        for (const [coin, engine] of engines) this.set({ coin }, engine.resumeHolds);
+      },
+    });
+    this.shares = new Counter({
+      name: 'lode_pool_shares_total',
+      help: 'shares judged, by verdict (accepted|rejected) and reason (none, stale for accepted-stale, else the reject reason)',
+      labelNames: ['coin', 'verdict', 'reason'],
+      registers,
+    });
+    this.validation = new Histogram({
+      name: 'lode_pool_share_validation_seconds',
+      help: 'time to judge one share (job lookup, rules, header build, hash), seconds',
+      labelNames: ['coin'],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+      registers,
+    });
+    this.fanout = new Histogram({
+      name: 'lode_pool_notify_fanout_seconds',
+      help: 'from template in hand to the last session written with the new job, seconds',
+      labelNames: ['coin', 'clean'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.fanoutSessions = new Gauge({
+      name: 'lode_pool_notify_fanout_sessions',
+      help: 'live sessions when the last job was fanned out',
+      labelNames: ['coin'],
+      registers,
+    });
+    this.vardiff = new Counter({
+      name: 'lode_pool_difficulty_changes_total',
+      help: 'session share-difficulty changes (vardiff, idle, ceiling, suggestion, minimum) by direction (up|down)',
+      labelNames: ['coin', 'direction'],
+      registers,
+    });
+    this.blocks = new Counter({
+      name: 'lode_pool_blocks_total',
+      help: 'block candidates found and submitted, by the submit result (accepted|rejected|error)',
+      labelNames: ['coin', 'result'],
+      registers,
+    });
+    this.nodeSeconds = new Histogram({
+      name: 'lode_pool_node_rpc_seconds',
+      help: 'node calls made by the engine (start, submitblock), seconds',
+      labelNames: ['coin', 'method'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.nodeErrors = new Counter({
+      name: 'lode_pool_node_rpc_errors_total',
+      help: 'node calls made by the engine that failed (threw), by method',
+      labelNames: ['coin', 'method'],
+      registers,
+    });
+    // Present from the first scrape, so that dashboards and rate() see zeros.
+    this.connectionsTotal.reset();
+  }
+
+  /** Exposes an engine's session and resume-hold counts under `coin`. */
+  addEngine(coin: string, engine: PoolEngine): void {
+    this.engines.set(coin, engine);
+  }
+
+  /** The observer one coin's PoolEngine reports to. */
+  engineMetrics(coin: string): EngineMetrics {
+    // zero series for the labels every dashboard asks for
+    this.shares.inc({ coin, verdict: 'accepted', reason: 'none' }, 0);
+    this.blocks.inc({ coin, result: 'accepted' }, 0);
+    this.nodeErrors.inc({ coin, method: 'submitblock' }, 0);
+    this.vardiff.inc({ coin, direction: 'up' }, 0);
+    this.vardiff.inc({ coin, direction: 'down' }, 0);
+    return {
+      sessionOpened: (dialect) => {
+        this.connectionsTotal.inc({ coin, dialect });
+        this.connections.inc({ coin, dialect, user_agent: 'none' });
+      },
+      sessionSubscribed: (dialect, agent) => {
+        this.connections.dec({ coin, dialect, user_agent: 'none' });
+        this.connections.inc({ coin, dialect, user_agent: this.agentLabel(agent) });
+      },
+      sessionClosed: (dialect, agent) => {
+        this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agentLabel(agent) });
+      },
+      shareJudged: (verdict, reason, seconds) => {
+        this.shares.inc({ coin, verdict, reason });
+        this.validation.observe({ coin }, seconds);
+      },
+      jobFannedOut: (seconds, sessions, clean) => {
+        this.fanout.observe({ coin, clean: String(clean) }, seconds);
+        this.fanoutSessions.set({ coin }, sessions);
+      },
+      difficultyChanged: (from, to) => this.vardiff.inc({ coin, direction: to > from ? 'up' : 'down' }),
+      blockSubmitted: (result) => this.blocks.inc({ coin, result }),
+      nodeCall: (method, seconds, ok) => {
+        this.nodeSeconds.observe({ coin, method }, seconds);
+        if (!ok) this.nodeErrors.inc({ coin, method });
+      },
+    };
+  }
+
+  /**
+   * Adds the Redis metrics: `lode_pool_redis_share_record_seconds` (returned
+   * as a timer to wrap each share store write) and `lode_pool_redis_spool_depth`
+   * read from `spoolDepth()` at scrape time. Registered once: a second
+   * call returns the same timer and keeps the first spoolDepth.
+   *
+   * @returns a function that records one share-store write's duration, seconds
+   */
+  observeRedis(spoolDepth: () => number): (seconds: number, ok: boolean) => void {
+    if (this.redisRecord === undefined) {
+      const registers = [this.registry];
+      this.redisRecord = new Histogram({
+        name: 'lode_pool_redis_share_record_seconds',
+        help: 'time for the share log to take one share record (Redis, or the local spool while Redis is away), seconds',
+        labelNames: ['ok'],
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+        registers,
+      });
+      new Gauge({
+        name: 'lode_pool_redis_spool_depth',
+        help: 'share records in the local spool not yet confirmed by Redis',
+        registers,
+        collect() {
+          this.set(spoolDepth());
+        },
+      });
+    }
+    const histogram = this.redisRecord;
+    return (seconds, ok) => histogram.observe({ ok: String(ok) }, seconds);
+  }
+
+  /** The exposition text (Prometheus text format 0.0.4) and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private agentLabel(agent: string): string {
+    const name = userAgentName(agent);
+    if (this.agents.has(name)) return name;
+    if (this.agents.size >= MAX_USER_AGENTS) return 'other';
+    this.agents.add(name);
+    return name;
+  }
+}
