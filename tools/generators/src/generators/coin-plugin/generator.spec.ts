@@ -48,7 +48,7 @@ describe('coin-plugin generator', () => {
         'src/plugin/demo-plugin-module.ts',
         'src/plugin/demo-plugin-config.ts',
         'src/plugin/demo-job.ts',
-        'src/target/demo-target.ts',
+        'src/difficulty/demo-target.ts',
         'src/header/build-header.ts',
         'src/coinbase/build-coinbase.ts',
         'src/merkle/merkle-branches.ts',
@@ -123,8 +123,8 @@ describe('coin-plugin generator', () => {
     expect(tree.read(`${root}/src/header/my-coin-header.ts`, 'utf-8')).toContain(
       "'my-coin: the header builder is not written yet: build the header from the job",
     );
-    expect(tree.read(`${root}/src/target/my-coin-target.ts`, 'utf-8')).toContain(
-      "'my-coin: diff1Target is not written yet: return the target of stratum difficulty 1 from myCoinDiff1Target in plugins/coin-my-coin/src/target/my-coin-target.ts",
+    expect(tree.read(`${root}/src/difficulty/my-coin-target.ts`, 'utf-8')).toContain(
+      "'my-coin: diff1Target is not written yet: return the target of stratum difficulty 1 from myCoinDiff1Target in plugins/coin-my-coin/src/difficulty/my-coin-target.ts",
     );
     expect(tree.read(`${root}/src/node/my-coin-node.ts`, 'utf-8')).toContain('my-coin: the node client is not written yet: write the node client');
     const plugin = tree.read(`${root}/src/plugin/my-coin-coin-plugin.ts`, 'utf-8') ?? '';
