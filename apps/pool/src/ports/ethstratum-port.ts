@@ -14,7 +14,7 @@ import {
   type EthStratumServerHandler,
 } from '@lode/dialect-ethstratum';
 import { targetFromDifficulty, type ShareVerdict } from '@lode/mining';
-import type { MinerSession, PoolEngine } from '@lode/pool-engine';
+import type { MinerSession, PoolEngine, SubmitRequest } from '@lode/pool-engine';
 import {
   classicCodec,
   LodeError,
@@ -284,21 +284,9 @@ export class EthStratumPort implements StratumPort {
         );
         return { sessionId: result.sessionId, extranonce: result.extranonce1, workers: [...session.authorizedWorkers], resumed };
       },
-      authorize: async (req) => {
-        const ok = await session.authorize(req);
-        log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
-        return ok;
-      },
+      authorize: (req) => this.authorizeWorker(session, log, req),
       submit: async (req) => {
-        const verdict = await session.submit({
-          workerName: req.workerName,
-          jobId: req.jobId,
-          extranonce2: req.minerNonce,
-          ntime: 0,
-          nonce: 0,
-        });
-        this.noteVerdict(entry, log, req.workerName, req.jobId, verdict);
-        return verdict;
+        return this.submitShare(entry, log, { workerName: req.workerName, jobId: req.jobId, extranonce2: req.minerNonce });
       },
       hashrate: (req) => {
         log.debug({ worker: req.workerName, hashrate: req.hashrate.toString() }, 'miner reported its hashrate');
@@ -370,23 +358,15 @@ export class EthStratumPort implements StratumPort {
         );
         return { sessionId: result.sessionId, extranonce: result.extranonce1 };
       },
-      authorize: async (req) => {
-        const ok = await session.authorize(req);
-        log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
-        return ok;
-      },
+      authorize: (req) => this.authorizeWorker(session, log, req),
       submit: async (req) => {
-        const verdict = await session.submit({
+        return this.submitShare(entry, log, {
           workerName: req.workerName,
           jobId: req.jobId,
           extranonce2: req.minerNonce,
-          ntime: 0,
-          nonce: 0,
           // EthProxy and plain: the miner chose all 8 nonce bytes and sent its mix digest
           ...(kind === 'es1' ? {} : { extranonce1: Buffer.alloc(0), ...(req.mixDigest === undefined ? {} : { seal: req.mixDigest }) }),
         });
-        this.noteVerdict(entry, log, req.workerName, req.jobId, verdict);
-        return verdict;
       },
       hashrate: (req) => {
         log.debug({ worker: req.workerName, hashrate: req.hashrate.toString(), id: req.id }, 'miner reported its hashrate');
@@ -427,6 +407,28 @@ export class EthStratumPort implements StratumPort {
       }
     });
     if (dialect.isClosed) events.unsubscribe();
+  }
+
+  /** asks the engine session to authorize a worker and logs the answer (every dialect) */
+  private async authorizeWorker(session: MinerSession, log: LodeLogger, req: { workerName: string; password: string }): Promise<boolean> {
+    const ok = await session.authorize(req);
+    log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
+    return ok;
+  }
+
+  /**
+   * Judges one share of any Ethereum dialect (ntime and the 4-byte nonce
+   * field are unused: the 8-byte nonce is extranonce1 ‖ extranonce2), then
+   * counts and logs the verdict.
+   */
+  private async submitShare(
+    entry: Live,
+    log: LodeLogger,
+    share: Omit<SubmitRequest, 'ntime' | 'nonce'>,
+  ): Promise<ShareVerdict> {
+    const verdict = await entry.session.submit({ ...share, ntime: 0, nonce: 0 });
+    this.noteVerdict(entry, log, share.workerName, share.jobId, verdict);
+    return verdict;
   }
 
   /** counts and logs one share verdict (info when `log.shares`, else debug) */
