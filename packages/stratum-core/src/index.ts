@@ -42,7 +42,19 @@ export type { CloseInfo, ConnectionCounters, LineTransport } from './transport/l
 export type { ConnectionOptions } from './transport/connection-options';
 export { StratumConnection } from './transport/stratum-connection';
 export { StratumServer } from './transport/stratum-server';
-export type { StratumServerOptions, TlsCertificate } from './transport/stratum-server';
+export type {
+  AdmitConnection,
+  PeerAddress,
+  ProxyProtocolMode,
+  RefusedConnection,
+  StratumServerOptions,
+  TlsCertificate,
+  TlsCertificateFiles,
+  TlsCertificateInfo,
+} from './transport/stratum-server';
+export { parseProxyHeader, PROXY_V1_MAX_BYTES, PROXY_V2_MAX_BYTES, PROXY_V2_SIGNATURE } from './transport/proxy-header';
+export type { ProxyHeader } from './transport/proxy-header';
+export { canonicalAddress } from './transport/peer-address';
 export { connectStratum } from './transport/connect-stratum';
 export type { ClientTlsOptions, ConnectStratumOptions } from './transport/connect-stratum';
 export { createLinePair } from './transport/line-pair';

@@ -6,6 +6,7 @@ import { LineFramer } from '../framing/line-framer';
 import { type LodeLogger, silentLogger } from '../logger';
 import type { ConnectionOptions } from './connection-options';
 import type { CloseInfo, ConnectionCounters, LineTransport } from './line-transport';
+import { canonicalAddress, type PeerAddress } from './peer-address';
 
 /** How long a gracefully closed socket may take to flush before it is destroyed, in ms. */
 const END_GRACE_MS = 1000;
@@ -36,9 +37,19 @@ let idSeq = 0;
 export class StratumConnection implements LineTransport {
   /** short id, unique within the process, for logs */
   readonly id: string;
-  /** the peer's address as seen at accept/connect time (undefined if the socket was already gone) */
+  /**
+   * the peer's address, what logs, bans and limits key on: the source named by
+   * a PROXY protocol header when the port takes one, else the socket's at
+   * accept/connect time; canonical ("::ffff:1.2.3.4" -> "1.2.3.4", see
+   * `canonicalAddress`); undefined if the socket was already gone
+   */
   readonly remoteAddress: string | undefined;
+  /** the peer's port, from the same source as `remoteAddress` */
   readonly remotePort: number | undefined;
+  /** the socket's own remote address as the socket reports it (behind a proxy: the proxy's) */
+  readonly transportAddress: string | undefined;
+  /** the socket's own remote port */
+  readonly transportPort: number | undefined;
   readonly counters: ConnectionCounters = { bytesIn: 0, bytesOut: 0, linesIn: 0, linesOut: 0, framingErrors: 0 };
   readonly lines$: Observable<string>;
   readonly framingErrors$: Observable<LodeError>;
@@ -55,19 +66,27 @@ export class StratumConnection implements LineTransport {
   private idleTimer: NodeJS.Timeout | undefined;
   private closeInfo: CloseInfo | undefined;
 
+  /**
+   * @param socket a connected TCP socket, or a TLS socket whose handshake is done
+   * @param options limits; `peer` is the real client behind a proxy (a PROXY header's source), when known
+   */
   constructor(
     private readonly socket: Socket,
-    options: ConnectionOptions = {},
+    options: ConnectionOptions & { peer?: PeerAddress } = {},
   ) {
     this.id = `${ID_PREFIX}${(++idSeq).toString(36)}`;
-    this.remoteAddress = socket.remoteAddress;
-    this.remotePort = socket.remotePort;
+    this.transportAddress = socket.remoteAddress;
+    this.transportPort = socket.remotePort;
+    const peer = options.peer ?? (socket.remoteAddress === undefined ? undefined : { address: socket.remoteAddress, port: socket.remotePort as number });
+    this.remoteAddress = peer === undefined ? undefined : canonicalAddress(peer.address);
+    this.remotePort = peer?.port;
     this.framer = new LineFramer({ maxLineBytes: options.maxLineBytes });
     this.maxSendQueueBytes = options.maxSendQueueBytes ?? 1024 * 1024;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 0;
     this.logger = (options.logger ?? silentLogger).child({
       conn: this.id,
       remote: `${this.remoteAddress}:${this.remotePort}`,
+      ...(options.peer === undefined ? {} : { via: `${this.transportAddress}:${this.transportPort}` }),
     });
     this.lines$ = this.linesSubject.asObservable();
     this.framingErrors$ = this.framingSubject.asObservable();
