@@ -102,6 +102,8 @@ export type MinerEvent =
   | { type: 'version-mask'; mask: number }
   | { type: 'authorized'; worker: string }
   | { type: 'job'; jobId: string; difficulty: number; clean: boolean }
+  /** a hit was sent with mining.submit; `submitted` counts them since start */
+  | { type: 'submitted'; jobId: string; submitted: number }
   | {
       type: 'accepted';
       jobId: string;
@@ -111,8 +113,19 @@ export type MinerEvent =
       versionBits?: number;
       difficulty: number;
       accepted: number;
+      /** from the submit to the pool's answer, seconds */
+      seconds: number;
     }
-  | { type: 'rejected'; jobId: string; nonce: number; message: string; code: number | undefined; rejected: number }
+  | {
+      type: 'rejected';
+      jobId: string;
+      nonce: number;
+      message: string;
+      code: number | undefined;
+      rejected: number;
+      /** from the submit to the pool's answer, seconds */
+      seconds: number;
+    }
   | { type: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'stats'; stats: MinerStats }
   | { type: 'fatal'; error: Error };

@@ -306,6 +306,8 @@ describe('Miner', () => {
         }
       });
       const miner = newMiner({ url: pool.url, coin });
+      const events: MinerEvent[] = [];
+      miner.events$.subscribe((e) => events.push(e));
       const accepted = when(miner, 'accepted', (e) => e.accepted >= 2);
       const rejected = when(miner, 'rejected');
       const job = when(miner, 'job');
@@ -319,6 +321,11 @@ describe('Miner', () => {
       expect(submits.length).toBeGreaterThanOrEqual(3);
       expect(stats.rejected).toBe(1);
       expect(stats.accepted + stats.rejected + stats.lost).toBe(submits.length);
+      // one 'submitted' event per submit, and every answer says how long it took
+      expect(events.filter((e) => e.type === 'submitted')).toHaveLength(submits.length);
+      const answers = events.filter((e) => e.type === 'accepted' || e.type === 'rejected');
+      expect(answers).toHaveLength(stats.accepted + stats.rejected);
+      for (const e of answers) expect((e as { seconds: number }).seconds).toBeGreaterThanOrEqual(0);
       for (const [worker, jobId, extranonce2, ntime, nonce] of submits as string[][]) {
         expect([worker, jobId, ntime]).toEqual(['tester.rig1', 'b1263442', NTIME]);
         expect(extranonce2).toMatch(/^[0-9a-f]{8}$/);

@@ -122,6 +122,7 @@ export class Miner {
   private endpoint: Endpoint;
   private meter = new HashrateMeter(performance.now());
   private counters = { accepted: 0, rejected: 0, stale: 0, dropped: 0, lost: 0 };
+  private submittedCount = 0;
   private lastWindowRate = 0;
   private link: Link | undefined;
   private active: ActiveWork | undefined;
@@ -594,6 +595,9 @@ export class Miner {
       { event: 'submit', jobId: work.jobId, nonce: nonceHex, extranonce2, versionBits: bitsHex ?? null },
       `miner: submitting job ${work.jobId} extranonce2 ${extranonce2} nonce ${nonceHex}${bitsHex === undefined ? '' : ` version bits ${bitsHex}`}`,
     );
+    const sentAt = performance.now();
+    const submittedCount = ++this.submittedCount;
+    this.emit({ type: 'submitted', jobId: work.jobId, submitted: submittedCount });
     const submitted = link.session
       .submit({
         workerName: this.options.user,
@@ -605,6 +609,7 @@ export class Miner {
       })
       .then(
         () => {
+          const seconds = (performance.now() - sentAt) / 1000;
           const accepted = ++this.counters.accepted;
           this.log.info(
             {
@@ -626,9 +631,10 @@ export class Miner {
             ...(versionBits === undefined ? {} : { versionBits }),
             difficulty: work.difficulty,
             accepted,
+            seconds,
           });
         },
-        (e: unknown) => this.onSubmitFailed(work, hit, e),
+        (e: unknown) => this.onSubmitFailed(work, hit, e, (performance.now() - sentAt) / 1000),
       )
       .finally(() => {
         this.inFlight.delete(submitted);
@@ -637,7 +643,7 @@ export class Miner {
     this.inFlight.add(submitted);
   }
 
-  private onSubmitFailed(work: ScanWork, hit: ScanHit, e: unknown): void {
+  private onSubmitFailed(work: ScanWork, hit: ScanHit, e: unknown, seconds: number): void {
     if (LodeError.is(e, 'share') || LodeError.is(e, 'protocol')) {
       const rejected = ++this.counters.rejected;
       const code = e.code;
@@ -645,7 +651,7 @@ export class Miner {
         { event: 'rejected', jobId: work.jobId, nonce: hex32(hit.nonce), code, err: e.message },
         `miner: share rejected: ${e.message} (code ${code ?? 'none'})`,
       );
-      this.emit({ type: 'rejected', jobId: work.jobId, nonce: hit.nonce, message: e.message, code, rejected });
+      this.emit({ type: 'rejected', jobId: work.jobId, nonce: hit.nonce, message: e.message, code, rejected, seconds });
       return;
     }
     this.counters.lost++;

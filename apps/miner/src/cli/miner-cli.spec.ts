@@ -28,4 +28,18 @@ describe('minerCliConfig', () => {
       expect(parse('--no-configure').configure).toBe(false);
     });
   });
+
+  describe('when --metrics is given', () => {
+    it('reads [host:]port, the host 127.0.0.1 by default, and is off without it', () => {
+      expect(parse().metrics).toBeUndefined();
+      expect(parse('--metrics', '9101').metrics).toEqual({ host: '127.0.0.1', port: 9101 });
+      expect(parse('--metrics', '0.0.0.0:0').metrics).toEqual({ host: '0.0.0.0', port: 0 });
+      expect(parse('--metrics', '[::1]:9101').metrics).toEqual({ host: '::1', port: 9101 });
+    });
+
+    it('refuses what is not [host:]port', () => {
+      expect(() => parse('--metrics', 'localhost')).toThrow("--metrics must be [host:]port with a port of 0..65535, such as 127.0.0.1:9101, got 'localhost'");
+      expect(() => parse('--metrics', '127.0.0.1:70000')).toThrow('--metrics must be [host:]port');
+    });
+  });
 });

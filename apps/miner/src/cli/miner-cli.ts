@@ -40,6 +40,8 @@ export interface MinerCliConfig {
   fullDataset: boolean;
   /** ethash family: seconds between mining.hashrate reports; 0 = never */
   hashrateReportSeconds: number;
+  /** where to serve Prometheus metrics (`--metrics`); undefined = no endpoint */
+  metrics: { host: string; port: number } | undefined;
 }
 
 const LINES = `
@@ -68,6 +70,7 @@ Log lines (one per event, greppable; --json prints the same events as pino JSON 
   miner: disconnected (peer closed), reconnecting to stratum+tcp://127.0.0.1:3333 in 1 s
   miner: cannot connect (connect to 127.0.0.1:3333 failed: ECONNREFUSED), reconnecting to … in 2 s
   miner: stopped (SIGINT): 123456789 hashes, accepted 3, rejected 0, stale 0
+  miner: metrics endpoint listening at http://127.0.0.1:9101/metrics    (with --metrics; docs/metrics.md)
 
 Exit codes: 0 after SIGINT/SIGTERM or --exit-after-*, 1 on a fatal error, 2 on bad options or plugins that cannot be loaded.
 `;
@@ -103,6 +106,10 @@ export function buildMinerCommand(): Command {
     .option('--exit-after-seconds <n>', 'stop after N seconds (tests, demos)')
     .option('--tls-ca <file>', 'PEM file of the CA that signed the pool\'s certificate')
     .option('--tls-insecure', 'accept any TLS certificate (self-signed test pools)', false)
+    .option(
+      '--metrics <[host:]port>',
+      'serve Prometheus metrics at http://host:port/metrics (host default 127.0.0.1; port 0 takes a free one, logged); off by default',
+    )
     .addHelpText('after', LINES)
     .showHelpAfterError(false);
 }
@@ -130,6 +137,7 @@ interface RawOptions {
   tlsInsecure: boolean;
   fullDataset: boolean;
   hashrateReport: string;
+  metrics?: string;
 }
 
 /**
@@ -191,7 +199,22 @@ export function minerCliConfig(command: Command): MinerCliConfig {
     tls: { rejectUnauthorized: !o.tlsInsecure, caFile: o.tlsCa },
     fullDataset: o.fullDataset,
     hashrateReportSeconds: number('--hashrate-report', o.hashrateReport, false),
+    metrics: o.metrics === undefined ? undefined : listenAddress('--metrics', o.metrics),
   };
+}
+
+/**
+ * A listen address: "port", "host:port" or "[ipv6]:port"; the host defaults
+ * to 127.0.0.1 (metrics stay on the machine unless asked otherwise).
+ */
+function listenAddress(option: string, raw: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]*):)?(\d{1,5})$/.exec(raw.trim());
+  const port = m === null ? NaN : Number(m[3]);
+  if (m === null || port > 65535) {
+    throw new LodeError('config', `${option} must be [host:]port with a port of 0..65535, such as 127.0.0.1:9101, got '${raw}'`);
+  }
+  const host = m[1] ?? m[2];
+  return { host: host === undefined || host === '' ? '127.0.0.1' : host, port };
 }
 
 /** Largest thread count accepted: more native threads than this is a typo, not a machine. */

@@ -71,4 +71,24 @@ describe('runMinerCli', () => {
       expect(stdout).toContain(`miner: connecting to ${scheme}://127.0.0.1:1 (attempt 1)`);
     });
   });
+
+  describe('when --metrics is given', () => {
+    it('serves the miner metrics while it runs and says where', async () => {
+      let stdout = '';
+      // port 1: nothing listens, the miner retries until --exit-after-seconds
+      const running = runMinerCli(
+        ['node', 'lode-miner', '--url', 'stratum+tcp://127.0.0.1:1', '-u', 'w', '--threads', '1', '--metrics', '127.0.0.1:0', '--exit-after-seconds', '3'],
+        { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } },
+      );
+      while (!/connecting to/.test(stdout)) await new Promise((r) => setTimeout(r, 20));
+      const url = /metrics endpoint listening at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(stdout)?.[1];
+      expect(url).toBeDefined();
+      const text = await (await fetch(url as string)).text();
+      expect(text).toMatch(/lode_miner_connection_attempts_total [1-9]/);
+      expect(text).toContain('lode_miner_info{coin="btc",dialect="bitcoin",user_agent="lode-miner/0.1.0"');
+      expect(text).toContain('lode_miner_threads 1');
+      expect(await running).toBe(0);
+      await expect(fetch(url as string)).rejects.toThrow();
+    });
+  });
 });

@@ -8,6 +8,9 @@ import { EthMiner } from '../eth/eth-miner';
 import { ethDialectOfUrl } from '../eth/eth-dialect-of-url';
 import { WarthogMiner } from '../warthog/warthog-miner';
 import { Miner } from '../miner';
+import { MINER_VERSION } from '../miner-options';
+import { MinerMetrics } from '../metrics/miner-metrics';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
 import { createMinerLogger } from './create-logger';
 import type { TextSink } from './human-log-stream';
 import { buildMinerCommand, type MinerCliConfig, minerCliConfig } from './miner-cli';
@@ -55,6 +58,7 @@ export async function runMinerCli(
   }
   const log = createMinerLogger({ level: config.logLevel, json: config.json, sink: io.stdout });
   let miner: RunnableMiner;
+  let metricsServer: RunningMetricsServer | undefined;
   try {
     const found = discoverPlugins({ from: io.appDir ?? __dirname, plugins: config.plugins });
     const coin: CoinPlugin = selectCoin(loadPlugins(new Container(), found), config.coin);
@@ -95,13 +99,29 @@ export async function runMinerCli(
       logger: log,
       tls,
     });
+    if (config.metrics !== undefined) {
+      const dialect = coin.dialects.includes('warthog') ? 'warthog' : coin.dialects.includes('ethstratum') ? ethDialectOfUrl(config.url) : 'bitcoin';
+      const metrics = new MinerMetrics({
+        coin: coin.id,
+        dialect,
+        userAgent: `lode-miner/${MINER_VERSION}`,
+        threads: config.threads,
+        implementation: coin.hasher.implementation,
+      });
+      // before start(): the first events count too; the subscription ends with events$
+      metrics.watch(miner.events$);
+      metricsServer = await startMetricsServer(config.metrics, metrics, log);
+      log.info({ event: 'metrics', url: metricsServer.url }, `miner: metrics endpoint listening at ${metricsServer.url}`);
+    }
   } catch (e) {
     if (!LodeError.is(e)) throw e;
     log.error({ err: e.message, kind: e.kind }, `miner: ${e.message}`);
     io.stderr.write(`lode-miner: ${e.message}\n`);
     return 2;
   }
-  return mineUntilDone(miner, config);
+  const code = await mineUntilDone(miner, config);
+  await metricsServer?.close();
+  return code;
 }
 
 /** What the CLI drives: the Stratum v1 Miner, the WarthogMiner or the EthMiner (any Ethereum dialect). */

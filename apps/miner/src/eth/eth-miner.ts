@@ -65,8 +65,11 @@ export type EthMinerEvent =
   /** height: absent where the dialect does not send it (ES1, plain, EthProxy without the 4th element) */
   | { type: 'job'; jobId: string; height: number | undefined; epoch: number; algo: string; target: bigint; clean: boolean }
   | { type: 'bad-job'; jobId: string; reason: string }
-  | { type: 'accepted'; jobId: string; nonce: string; stale: boolean; accepted: number }
-  | { type: 'rejected'; jobId: string; nonce: string; code: number | undefined; message: string; rejected: number }
+  /** a solution was sent to the pool; `submitted` counts them since start */
+  | { type: 'submitted'; jobId: string; nonce: string; submitted: number }
+  /** `seconds`: from the submit to the pool's answer */
+  | { type: 'accepted'; jobId: string; nonce: string; stale: boolean; accepted: number; seconds: number }
+  | { type: 'rejected'; jobId: string; nonce: string; code: number | undefined; message: string; rejected: number; seconds: number }
   | { type: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'stats'; hashrate: number; accepted: number; stale: number; rejected: number; totalHashes: number }
   | { type: 'fatal'; error: Error };
@@ -111,6 +114,7 @@ export class EthMiner {
   private stopping = false;
   private started = false;
   private counters = { accepted: 0, stale: 0, rejected: 0 };
+  private submittedCount = 0;
   private lastRate = 0;
   private chunk = 256;
   private prepared = new Set<string>();
@@ -363,20 +367,23 @@ export class EthMiner {
 
   private async submit(job: EthWorkJob, nonce: bigint, mix: Buffer): Promise<void> {
     const nonceHex = nonce.toString(16).padStart(16, '0');
+    const sentAt = performance.now();
+    this.emit({ type: 'submitted', jobId: job.jobId, nonce: nonceHex, submitted: ++this.submittedCount }, `miner: submitting job ${job.jobId} nonce ${nonceHex}`, 'debug');
     try {
       const answer = await job.submit(nonce, mix);
+      const seconds = (performance.now() - sentAt) / 1000;
       if (answer.accepted) {
         this.counters.accepted++;
         if (answer.stale) this.counters.stale++;
         this.emit(
-          { type: 'accepted', jobId: job.jobId, nonce: nonceHex, stale: answer.stale, accepted: this.counters.accepted },
+          { type: 'accepted', jobId: job.jobId, nonce: nonceHex, stale: answer.stale, accepted: this.counters.accepted, seconds },
           `miner: share accepted${answer.stale ? ' (stale)' : ''} job ${job.jobId} nonce ${nonceHex} (${this.counters.accepted} accepted)`,
         );
       } else {
         this.counters.rejected++;
         const message = answer.message ?? 'rejected';
         this.emit(
-          { type: 'rejected', jobId: job.jobId, nonce: nonceHex, code: answer.code, message, rejected: this.counters.rejected },
+          { type: 'rejected', jobId: job.jobId, nonce: nonceHex, code: answer.code, message, rejected: this.counters.rejected, seconds },
           `miner: share rejected job ${job.jobId} nonce ${nonceHex}: ${answer.code ?? ''} ${message}`,
           'warn',
         );

@@ -53,8 +53,11 @@ export type WarthogMinerEvent =
   | { type: 'subscribed'; extranonce1: string; extranonce2Size: number; sessionId: string }
   | { type: 'authorized'; worker: string }
   | { type: 'job'; jobId: string; difficulty: number; clean: boolean }
-  | { type: 'accepted'; jobId: string; nonce: string; extranonce2: string; accepted: number }
-  | { type: 'rejected'; jobId: string; nonce: string; code: number | undefined; message: string; rejected: number }
+  /** a hit was sent with mining.submit; `submitted` counts them since start */
+  | { type: 'submitted'; jobId: string; nonce: string; submitted: number }
+  /** `seconds`: from the submit to the pool's answer */
+  | { type: 'accepted'; jobId: string; nonce: string; extranonce2: string; accepted: number; seconds: number }
+  | { type: 'rejected'; jobId: string; nonce: string; code: number | undefined; message: string; rejected: number; seconds: number }
   | { type: 'disconnected'; reason: string; retryInMs: number }
   | { type: 'stats'; hashrate: number; accepted: number; rejected: number; totalHashes: number }
   | { type: 'fatal'; error: Error };
@@ -89,6 +92,7 @@ export class WarthogMiner {
   private stopping = false;
   private started = false;
   private counters = { accepted: 0, rejected: 0, stale: 0 };
+  private submittedCount = 0;
   private wakeScan: (() => void) | undefined;
   private wakeSleep: (() => void) | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -299,21 +303,24 @@ export class WarthogMiner {
     }
     const nonceHex = (hit.nonce >>> 0).toString(16).padStart(8, '0');
     const extranonce2 = chunk.extranonce2.toString('hex');
+    const sentAt = performance.now();
+    this.emit({ type: 'submitted', jobId: scan.jobId, nonce: nonceHex, submitted: ++this.submittedCount }, `miner: submitting job ${scan.jobId} nonce ${nonceHex}`, 'debug');
     const submitted = link.session
       .submit({ jobId: scan.jobId, extranonce2: chunk.extranonce2, ntime: scan.ntime, nonce: hit.nonce })
       .then(
         (answer) => {
+          const seconds = (performance.now() - sentAt) / 1000;
           if (answer.accepted) {
             const accepted = ++this.counters.accepted;
             this.emit(
-              { type: 'accepted', jobId: scan.jobId, nonce: nonceHex, extranonce2, accepted },
+              { type: 'accepted', jobId: scan.jobId, nonce: nonceHex, extranonce2, accepted, seconds },
               `miner: share accepted job ${scan.jobId} nonce ${nonceHex} (diff ${scan.difficulty})`,
             );
           } else {
             const rejected = ++this.counters.rejected;
             const message = answer.message ?? 'rejected';
             this.emit(
-              { type: 'rejected', jobId: scan.jobId, nonce: nonceHex, code: answer.code, message, rejected },
+              { type: 'rejected', jobId: scan.jobId, nonce: nonceHex, code: answer.code, message, rejected, seconds },
               `miner: share rejected: ${message} (code ${answer.code ?? '?'})`,
               'warn',
             );

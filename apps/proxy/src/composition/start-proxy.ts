@@ -5,6 +5,8 @@ import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import type { CoinPlugin } from '@lode/plugin-api';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { startStatsApi, type RunningStatsApi } from '../api/start-stats-api';
+import { ProxyMetrics } from '../metrics/proxy-metrics';
+import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
 import type { ProxyConfig } from '../config/proxy-config';
 import { proxyDialect } from '../dialects';
 import type { MinerSnapshot, ProxyPort } from '../core/proxy-port';
@@ -21,6 +23,8 @@ export interface RunningProxy {
   routers: ReadonlyMap<string, Router>;
   /** the stats API's base URL, when it runs */
   apiUrl?: string;
+  /** the Prometheus scrape URL, when `metrics` is configured */
+  metricsUrl?: string;
   /** every upstream as the stats API shows it */
   upstreams(): UpstreamSnapshot[];
   /** every miner connection as the stats API shows it */
@@ -32,7 +36,8 @@ export interface RunningProxy {
 /**
  * The proxy's composition root: config -> plugins (run-time discovery) ->
  * one {@link Router} per coin and dialect with an {@link UpstreamGroup} per
- * upstream -> downstream ports of each dialect -> stats API.
+ * upstream -> downstream ports of each dialect -> stats API -> metrics
+ * endpoint (ProxyMetrics, when `metrics` is configured).
  *
  * It waits up to connectTimeoutSeconds for an upstream of each router, then
  * listens anyway (miners get "no upstream is available" until one connects).
@@ -59,6 +64,7 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
     return plugin;
   };
 
+  const metrics = config.metrics ? new ProxyMetrics() : undefined;
   const routers = new Map<string, Router>();
   const groupsOf = new Map<string, UpstreamGroup[]>();
   const coinOfGroup = new Map<UpstreamGroup, string>();
@@ -88,7 +94,9 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
           backoffMinMs: Math.min(1000, config.healthCheckSeconds * 1000),
           backoffMaxMs: Math.max(1000, config.healthCheckSeconds * 1000 * 12),
           logger: logger.child({ coin }),
+          ...(metrics ? { metrics: metrics.upstreamMetrics(coin, u.name) } : {}),
         });
+        metrics?.watchUpstream(u.name, group.events$);
         coinOfGroup.set(group, coin);
         return group;
       });
@@ -102,6 +110,7 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
   const ports: ProxyPort[] = [];
   const bound: RunningProxy['ports'] = [];
   let api: RunningStatsApi | undefined;
+  let metricsServer: RunningMetricsServer | undefined;
   const allGroups = [...groupsOf.values()].flat();
   const upstreams = (): UpstreamSnapshot[] => allGroups.map((g) => g.snapshot(coinOfGroup.get(g) ?? ''));
   const miners = (): MinerSnapshot[] => ports.flatMap((p) => p.miners());
@@ -143,11 +152,20 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
       api = await startStatsApi({ host: config.api.host, port: config.api.port, sources: { upstreams, miners } }, logger);
       logger.info({ url: api.url }, 'stats API listening');
     }
+    if (config.metrics && metrics) {
+      metrics.addUpstreams(upstreams);
+      metrics.addPorts(() =>
+        ports.map((p, i) => ({ port: p.name, coin: bound[i]?.coin ?? '', dialect: bound[i]?.dialect ?? '', open: p.connectionCount, total: p.counters.connectionsTotal })),
+      );
+      metricsServer = await startMetricsServer(config.metrics, metrics, logger.child({ component: 'metrics' }));
+      logger.info({ url: metricsServer.url }, 'metrics endpoint listening');
+    }
   } catch (error) {
     for (const p of ports) {
       await p.stopAccepting();
       p.closeAll('proxy failed to start');
     }
+    await api?.close();
     await Promise.all([...routers.values()].map((r) => r.stop('proxy failed to start')));
     throw error;
   }
@@ -162,6 +180,7 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
     ports: bound,
     routers,
     ...(api === undefined ? {} : { apiUrl: api.url }),
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     upstreams,
     miners,
     stop(reason = 'proxy shutting down') {
@@ -175,6 +194,7 @@ export async function startProxy(config: ProxyConfig, logger: LodeLogger, appDir
         for (const p of ports) p.closeAll(reason);
         for (const p of ports) p.dispose?.();
         await api?.close();
+        await metricsServer?.close();
         logger.info({}, 'proxy stopped');
       })();
       return stopping;

@@ -113,6 +113,16 @@ export const proxyConfigSchema = {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port'],
+      description: 'the Prometheus endpoint GET /metrics (docs/metrics.md); absent = off',
+      properties: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
     shutdownGraceSeconds: { type: 'number', minimum: 0, default: 10 },
   },
 } as const;

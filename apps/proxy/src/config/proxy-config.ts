@@ -40,6 +40,11 @@ export interface ProxyConfig {
   userAgent: string;
   /** the stats API (JSON over HTTP); absent = off */
   api?: { host: string; port: number };
+  /**
+   * the Prometheus endpoint (`GET /metrics`, docs/metrics.md); absent = off.
+   * Port 0 takes a free port (the bound URL is logged: "metrics endpoint listening").
+   */
+  metrics?: { host: string; port: number };
   /** seconds to wait for in-flight forwarded shares at shutdown */
   shutdownGraceSeconds: number;
 }

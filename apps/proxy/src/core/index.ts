@@ -21,9 +21,9 @@ export {
 } from './proxy-coin-plugin';
 export type { ForwardedShareJson, ProxyCoinPluginOptions } from './proxy-coin-plugin';
 export { UpstreamNode } from './upstream-node';
-export type { ForwardCounters } from './upstream-node';
+export type { ForwardCounters, ForwardObserver } from './upstream-node';
 export { Subscription } from './subscription';
-export type { SubscriptionOptions } from './subscription';
+export type { SubscriptionOptions, UpstreamMetrics } from './subscription';
 export type { OpenedSession } from './opened-session';
 
 /* Upstream groups and routing */

@@ -1,13 +1,13 @@
 import { difficultyFromTarget } from '@lode/mining';
 import type { CoinPlugin } from '@lode/plugin-api';
 import { MemorySessionStore, PoolEngine } from '@lode/pool-engine';
-import type { CreateSessionOptions, MinerSession, PoolEngineOptions, ShareStore } from '@lode/pool-engine';
+import type { CreateSessionOptions, EngineMetrics, MinerSession, PoolEngineOptions, ShareStore } from '@lode/pool-engine';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { ProxyCoinPlugin } from './proxy-coin-plugin';
 import { suffixBytes } from './subdivision';
 import type { UpstreamLink } from './upstream-link';
-import { UpstreamNode } from './upstream-node';
+import { UpstreamNode, type ForwardObserver } from './upstream-node';
 
 /** Longest extranonce1 the engine's allocator hands out, bytes. */
 const MAX_EXTRANONCE1_BYTES = 8;
@@ -34,6 +34,16 @@ export interface SubscriptionOptions {
   clock?: () => number;
   /** a number distinguishing the subscriptions of one group in logs and ids */
   sequence?: number;
+  /** what the subscription's engine and node report to (metrics) */
+  metrics?: UpstreamMetrics;
+}
+
+/** The observers of an upstream's subscriptions (ProxyMetrics.upstreamMetrics makes them). */
+export interface UpstreamMetrics {
+  /** the engine of each subscription: downstream sessions, the proxy's share verdicts, vardiff, fan-out */
+  engine?: EngineMetrics;
+  /** the node of each subscription: every forwarded share's upstream verdict and round trip */
+  forward?: ForwardObserver;
 }
 
 /**
@@ -125,7 +135,7 @@ export class Subscription {
       ...(options.credentials === 'passthrough' ? { workerOf: (en1: Buffer) => this.submitters.get(en1.toString('hex')) } : {}),
       now: this.clock,
     });
-    this.node = new UpstreamNode(link, this.logger);
+    this.node = new UpstreamNode(link, this.logger, options.metrics?.forward);
     this.engine = new PoolEngine({
       plugin: this.plugin,
       node: this.node,
@@ -134,6 +144,7 @@ export class Subscription {
       sessionStore: new MemorySessionStore(),
       logger: this.logger,
       clock: this.clock,
+      ...(options.metrics?.engine === undefined ? {} : { metrics: options.metrics.engine }),
       options: {
         ...options.engineOptions,
         instancePrefix: this.extranonce1,

@@ -7,7 +7,7 @@ import type { Observable } from 'rxjs';
 import type { OpenedSession } from './opened-session';
 import type { ProxyDialectName } from './subdivision';
 import { Subscription } from './subscription';
-import type { SubscriptionOptions } from './subscription';
+import type { SubscriptionOptions, UpstreamMetrics } from './subscription';
 import type { UpstreamConnector, UpstreamEndpoint } from './upstream-link';
 import type { ForwardCounters } from './upstream-node';
 import type { SubscriptionSnapshot, UpstreamSnapshot } from './upstream-snapshot';
@@ -45,6 +45,8 @@ export interface UpstreamGroupOptions {
   logger?: LodeLogger;
   /** clock, ms since epoch (default Date.now) */
   clock?: () => number;
+  /** what every subscription's engine and node report to (metrics) */
+  metrics?: UpstreamMetrics;
 }
 
 /**
@@ -334,6 +336,7 @@ export class UpstreamGroup {
       ...(this.options.engineOptions === undefined ? {} : { engineOptions: this.options.engineOptions }),
       clock: this.clock,
       sequence: ++this.sequence,
+      ...(this.options.metrics === undefined ? {} : { metrics: this.options.metrics }),
     });
   }
 

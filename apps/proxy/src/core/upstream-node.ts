@@ -19,6 +19,21 @@ export interface ForwardCounters {
 }
 
 /**
+ * Told of every share an {@link UpstreamNode} forwarded, once the upstream
+ * answered it or the link failed (ProxyMetrics implements it). Must not throw.
+ */
+export interface ForwardObserver {
+  /**
+   * @param result 'accepted' (accepted-stale included), 'rejected' (the
+   *   upstream refused it) or 'failed' (no answer: the link failed or closed)
+   * @param reason the upstream's error text when rejected, the failure when
+   *   failed, '' when accepted (raw: the observer bounds it)
+   * @param seconds from the forward to the upstream's answer (or the failure)
+   */
+  forwarded(result: 'accepted' | 'rejected' | 'failed', reason: string, seconds: number): void;
+}
+
+/**
  * The CoinNode of one upstream subscription's PoolEngine: templates are the
  * upstream's jobs, and "submitting a block" forwards a share upstream.
  *
@@ -60,10 +75,12 @@ export class UpstreamNode implements CoinNode {
   /**
    * @param link the subscription's link (jobs$ replays its latest job)
    * @param logger receives "share forwarded" and the upstream's verdicts at debug
+   * @param observer told of every forwarded share's verdict and round trip (metrics)
    */
   constructor(
     private readonly link: UpstreamLink,
     logger: LodeLogger = silentLogger,
+    private readonly observer?: ForwardObserver,
   ) {
     this.logger = logger.child({ component: 'upstream-node', upstream: link.name });
     this.templates$ = new Observable<CoinTemplate>((subscriber) => {
@@ -116,6 +133,7 @@ export class UpstreamNode implements CoinNode {
     this.counters.forwarded++;
     const fields = { jobId: share.jobId, extranonce2: share.extranonce2, worker: share.workerName };
     this.logger.debug(fields, 'share forwarded');
+    const started = process.hrtime.bigint();
     try {
       const verdict = await this.link.submit({
         jobId: share.jobId,
@@ -125,6 +143,7 @@ export class UpstreamNode implements CoinNode {
         ...(share.versionBits === undefined ? {} : { versionBits: share.versionBits }),
         ...(share.workerName === undefined ? {} : { workerName: share.workerName }),
       });
+      this.observe(verdict.accepted ? 'accepted' : 'rejected', verdict.accepted ? '' : (verdict.reason ?? ''), started);
       if (verdict.accepted) {
         this.counters.accepted++;
         this.logger.info({ ...fields, stale: verdict.stale }, 'upstream share accepted by upstream');
@@ -136,9 +155,18 @@ export class UpstreamNode implements CoinNode {
         ? { accepted: true, hash: '' }
         : { accepted: false, hash: '', reason: verdict.reason ?? 'refused without a reason' };
     } catch (error) {
+      this.observe('failed', error instanceof Error ? error.message : String(error), started);
       this.counters.failed++;
       this.logger.warn({ ...fields, err: error instanceof Error ? error.message : String(error) }, 'upstream share not answered: the link failed');
       return { accepted: false, hash: '', reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  private observe(result: 'accepted' | 'rejected' | 'failed', reason: string, started: bigint): void {
+    try {
+      this.observer?.forwarded(result, reason, Number(process.hrtime.bigint() - started) / 1e9);
+    } catch {
+      // metrics never break a forward
     }
   }
 
