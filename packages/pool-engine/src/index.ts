@@ -68,3 +68,6 @@ export { pplnsSplit } from './rewards/pplns-split';
 export { soloSplit } from './rewards/solo-split';
 export type { RewardShare } from './rewards/reward-share';
 export type { RewardSplit } from './rewards/reward-split';
+
+/* Protection: bans and reject escalation */
+export * from './protection';

@@ -43,6 +43,44 @@ describe('parsePoolConfig', () => {
         idleTimeoutSeconds: 600,
       });
       expect(config.shutdownGraceSeconds).toBe(10);
+      expect(config.protection).toEqual({
+        enabled: true,
+        allowList: ['127.0.0.0/8', '::1'],
+        maxTrackedAddresses: 65536,
+        invalidShares: { enabled: true, minShares: 50, windowSeconds: 600, maxInvalidRatio: 0.5, banSeconds: 600 },
+        malformedMessages: { enabled: true, max: 20, windowSeconds: 60, banSeconds: 600 },
+        authFailures: { enabled: true, max: 10, windowSeconds: 60, banSeconds: 600 },
+        connectionRate: { enabled: true, max: 100, windowSeconds: 10, banSeconds: 300 },
+        escalation: { enabled: true, resendWorkSeconds: 60, reconnectSeconds: 120, dropSeconds: 180 },
+      });
+    });
+  });
+
+  describe('when a port sits behind a proxy and protection is tuned', () => {
+    it('keeps the PROXY protocol mode, the limits and the rules, defaults filled in', () => {
+      const config = parsePoolConfig(
+        JSON.stringify({
+          ...minimal,
+          ports: [{ port: 3333, coin: 'btc', proxyProtocol: 'v2', maxConnections: 5000, maxConnectionsPerAddress: 50, tls: { certFile: 'c.pem', keyFile: 'k.pem' } }],
+          protection: { allowList: ['10.0.0.0/8'], authFailures: { enabled: false }, escalation: { reconnectSeconds: 0 } },
+        }),
+        'pool.json',
+      );
+      expect(config.ports[0]).toMatchObject({ proxyProtocol: 'v2', maxConnections: 5000, maxConnectionsPerAddress: 50, tls: { certFile: 'c.pem', keyFile: 'k.pem' } });
+      expect(config.protection.allowList).toEqual(['10.0.0.0/8']);
+      expect(config.protection.authFailures).toEqual({ enabled: false, max: 10, windowSeconds: 60, banSeconds: 600 });
+      expect(config.protection.escalation).toEqual({ enabled: true, resendWorkSeconds: 60, reconnectSeconds: 0, dropSeconds: 180 });
+    });
+
+    it('refuses an unknown PROXY protocol version and an invalid ratio', () => {
+      const error = configError(() =>
+        parsePoolConfig(
+          JSON.stringify({ ...minimal, ports: [{ port: 3333, coin: 'btc', proxyProtocol: 'v3' }], protection: { invalidShares: { maxInvalidRatio: 2 } } }),
+          'pool.json',
+        ),
+      );
+      expect(error.message).toContain('/ports/0/proxyProtocol: must be equal to one of the allowed values');
+      expect(error.message).toContain('/protection/invalidShares/maxInvalidRatio: must be <= 1');
     });
   });
 

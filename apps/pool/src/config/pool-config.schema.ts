@@ -1,3 +1,18 @@
+/** A "more than `max` per `windowSeconds` bans for `banSeconds`" rule with its defaults. */
+function rateRule(max: number, windowSeconds: number, banSeconds: number) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    default: {},
+    properties: {
+      enabled: { type: 'boolean', default: true },
+      max: { type: 'integer', minimum: 1, default: max },
+      windowSeconds: { type: 'number', exclusiveMinimum: 0, default: windowSeconds },
+      banSeconds: { type: 'number', exclusiveMinimum: 0, default: banSeconds },
+    },
+  } as const;
+}
+
 /**
  * JSON Schema of the pool config file (ajv, draft-07). Defaults are filled in
  * by the validator (`useDefaults`), so a minimal file names only the coin
@@ -99,12 +114,25 @@ export const poolConfigSchema = {
               },
             },
           },
+          // PEM files, re-read when they change (a renewed certificate without a restart)
           tls: {
             type: 'object',
             additionalProperties: false,
             required: ['certFile', 'keyFile'],
-            properties: { certFile: { type: 'string' }, keyFile: { type: 'string' } },
+            properties: {
+              certFile: { type: 'string', minLength: 1 },
+              keyFile: { type: 'string', minLength: 1 },
+              watchIntervalSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+            },
           },
+          // HAProxy PROXY protocol header required on every connection (v1 text, v2 binary, or either)
+          proxyProtocol: { enum: ['v1', 'v2', 'any'] },
+          // open connections on this port at most; absent = unlimited
+          maxConnections: { type: 'integer', minimum: 1 },
+          // open connections from one address (the PROXY header's source) on this port at most; absent = unlimited
+          maxConnectionsPerAddress: { type: 'integer', minimum: 1 },
+          // the host name miners reach this port by, for EthereumStratum/2.0.0 mining.reconnect
+          publicHost: { type: 'string', minLength: 1, maxLength: 253 },
           versionRolling: {
             type: 'object',
             additionalProperties: false,
@@ -140,6 +168,44 @@ export const poolConfigSchema = {
         },
       },
     },
+    // bans and reject escalation, shared by every port (docs in pool-config.ts ProtectionConfig)
+    protection: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        // addresses and CIDR ranges (IPv4, IPv6) never banned; loopback by default (a local proxy without PROXY protocol)
+        allowList: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['127.0.0.0/8', '::1'] },
+        maxTrackedAddresses: { type: 'integer', minimum: 1, default: 65536 },
+        invalidShares: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            minShares: { type: 'integer', minimum: 1, default: 50 },
+            windowSeconds: { type: 'number', exclusiveMinimum: 0, default: 600 },
+            maxInvalidRatio: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.5 },
+            banSeconds: { type: 'number', exclusiveMinimum: 0, default: 600 },
+          },
+        },
+        malformedMessages: rateRule(20, 60, 600),
+        authFailures: rateRule(10, 60, 600),
+        connectionRate: rateRule(100, 10, 300),
+        escalation: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: true },
+            resendWorkSeconds: { type: 'number', minimum: 0, default: 60 },
+            reconnectSeconds: { type: 'number', minimum: 0, default: 120 },
+            dropSeconds: { type: 'number', minimum: 0, default: 180 },
+          },
+        },
+      },
+    },
     metrics: {
       type: 'object',
       additionalProperties: false,
@@ -156,6 +222,12 @@ export const poolConfigSchema = {
       properties: {
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'integer', minimum: 0, maximum: 65535 },
+        /** seconds between two pool hashrate samples of /api/history and the dashboard's chart */
+        historyIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 60 },
+        /** hashrate samples kept per coin (1440 at 60 s = 24 h) */
+        historyPoints: { type: 'integer', minimum: 1, maximum: 100000, default: 1440 },
+        /** serve the dashboard page at /dashboard/ */
+        dashboard: { type: 'boolean', default: true },
       },
     },
   },

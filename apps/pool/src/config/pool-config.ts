@@ -43,11 +43,75 @@ export interface PoolConfig {
   /** this instance's id in a cluster (share records, leases); default "<hostname>-<pid>" */
   instanceId?: string;
   /** the read API (JSON over HTTP); absent = off */
-  api?: { host: string; port: number };
+  api?: {
+    host: string;
+    port: number;
+    /** seconds between two hashrate history samples (docs/api.md "Settings"), default 60 */
+    historyIntervalSeconds: number;
+    /** hashrate history samples kept per coin, default 1440 */
+    historyPoints: number;
+    /** serve the dashboard page at /dashboard/, default true */
+    dashboard: boolean;
+  };
   /** the Prometheus endpoint, GET /metrics (docs/metrics.md); absent = off */
   metrics?: { host: string; port: number };
   /** seconds to wait for in-flight shares at shutdown */
   shutdownGraceSeconds: number;
+  /** bans and reject escalation, one ban list for every port (issue 10 "Protection") */
+  protection: ProtectionConfig;
+}
+
+/**
+ * "More than `max` events from one address in `windowSeconds` bans it for
+ * `banSeconds`" (@lode/pool-engine BanManager).
+ */
+export interface RateRuleConfig {
+  enabled: boolean;
+  /** events allowed per window; one more bans */
+  max: number;
+  /** sliding window, seconds */
+  windowSeconds: number;
+  /** ban duration, seconds */
+  banSeconds: number;
+}
+
+/**
+ * The pool's protection (@lode/pool-engine BanManager and RejectEscalation).
+ * Addresses are the miners' real ones: the PROXY header's source on ports
+ * with `proxyProtocol`. A banned address is refused on connect on every port
+ * and its open sessions are closed.
+ */
+export interface ProtectionConfig {
+  /** false: no bans and no escalation */
+  enabled: boolean;
+  /**
+   * addresses and CIDR ranges (IPv4 and IPv6: "10.0.0.0/8", "2001:db8::/32")
+   * never banned; default loopback ["127.0.0.0/8", "::1"], since a local
+   * proxy without PROXY protocol shows every miner as loopback
+   */
+  allowList: string[];
+  /** addresses counted at once (least recently seen forgotten first); default 65536 */
+  maxTrackedAddresses: number;
+  /**
+   * at least `minShares` shares in `windowSeconds` of which invalid/total >=
+   * `maxInvalidRatio` bans the address (rejected shares count as invalid,
+   * stale included; "not recorded" does not). Defaults 50 shares, 600 s, 0.5, ban 600 s
+   */
+  invalidShares: { enabled: boolean; minShares: number; windowSeconds: number; maxInvalidRatio: number; banSeconds: number };
+  /** unparseable lines, unknown methods, wrong params; default more than 20 in 60 s bans for 600 s */
+  malformedMessages: RateRuleConfig;
+  /** refused authorize; default more than 10 in 60 s bans for 600 s */
+  authFailures: RateRuleConfig;
+  /** new connections per address (all ports); default more than 100 in 10 s bans for 300 s */
+  connectionRate: RateRuleConfig;
+  /**
+   * ckpool's reject escalation (field-notes.md §1.2) for a session whose
+   * shares have all been invalid for: `resendWorkSeconds` (the current job
+   * again, clean), `reconnectSeconds` (client.reconnect, or the dialect's
+   * own), `dropSeconds` (connection closed). 0 skips a step; any valid share
+   * starts over. Defaults 60, 120, 180
+   */
+  escalation: { enabled: boolean; resendWorkSeconds: number; reconnectSeconds: number; dropSeconds: number };
 }
 
 /** One listening Stratum port. */
@@ -98,7 +162,27 @@ export interface PortConfig {
       max: number;
     };
   };
-  tls?: { certFile: string; keyFile: string };
+  /**
+   * TLS (stratum+ssl) with a PEM certificate chain and key from files, re-read
+   * when either changes (checked every `watchIntervalSeconds`, default 2)
+   */
+  tls?: { certFile: string; keyFile: string; watchIntervalSeconds?: number };
+  /**
+   * every connection starts with a PROXY protocol header (HAProxy, a load
+   * balancer): 'v1' text, 'v2' binary, 'any' either; its source address is
+   * the miner's address for logs, bans and limits. Absent: no header
+   */
+  proxyProtocol?: 'v1' | 'v2' | 'any';
+  /** open connections on this port at most; absent = unlimited */
+  maxConnections?: number;
+  /** open connections from one address on this port at most; absent = unlimited */
+  maxConnectionsPerAddress?: number;
+  /**
+   * the host name miners reach this port by, sent in EthereumStratum/2.0.0
+   * `mining.reconnect` (reject escalation); absent: the port's `host` unless
+   * it is a wildcard (0.0.0.0, ::), in which case ES2 sessions skip reconnect
+   */
+  publicHost?: string;
   /** BIP 310 version rolling on this port (the mask itself is the coin's: coins.<id>.versionRollingMask) */
   versionRolling: {
     /** accept a 6th mining.submit parameter from miners that never sent mining.configure (e.g. rented ASICs) */

@@ -1,7 +1,12 @@
+import type { Observable } from 'rxjs';
 import { BitcoinServerSession, type BitcoinServerHandler } from '@lode/dialect-bitcoin';
+import type { CoinJob } from '@lode/plugin-api';
 import type { MinerSession, PoolEngine } from '@lode/pool-engine';
-import { classicCodec, RpcPeer, StratumServer, type LodeLogger, type StratumConnection } from '@lode/stratum-core';
+import { classicCodec, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
+import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
+import { PortProtection, type PortOptions } from './port-protection';
+import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
 import { toNotifyParams } from './to-notify-params';
 
@@ -24,9 +29,18 @@ export interface ExtranonceMoveReport {
  * One listening Stratum v1 port: each connection becomes an RpcPeer, a
  * dialect-bitcoin server session and an engine MinerSession, glued here
  * (the engine knows no dialect; the dialect knows no engine).
+ *
+ * Protection (issue 10; PortProtection): banned addresses are refused on
+ * connect and each admitted connection counts toward the connection-rate
+ * rule; share verdicts, malformed messages (JSON-RPC error replies -32700,
+ * -32600, -32601, -32602) and refused authorisations count against the
+ * connection's address (the PROXY header's source on such ports). ckpool's
+ * reject escalation: the current job again with clean_jobs true, then
+ * `client.reconnect` with no params, then the connection is closed.
  */
 export class BitcoinPort {
   private readonly server: StratumServer;
+  private readonly protection: PortProtection;
   private readonly live = new Set<{ session: MinerSession; dialect: BitcoinServerSession }>();
   readonly counters: PortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
 
@@ -37,19 +51,21 @@ export class BitcoinPort {
     private readonly logShares: boolean,
     /** the coin's BIP 310 server mask (0 = no version rolling) */
     private readonly versionRollingMask: number,
-    tls?: { cert: Buffer; key: Buffer },
+    options: PortOptions = {},
   ) {
-    this.server = new StratumServer(
-      {
-        host: config.host,
-        port: config.port,
-        tls,
-        maxLineBytes: config.maxLineBytes,
-        idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-      },
-      logger,
-    );
+    this.protection = new PortProtection(options.protection ?? {}, logger);
+    this.server = new StratumServer(stratumServerOptions(config, options, this.protection.admit, config.idleTimeoutSeconds * 1000), logger);
     this.server.connections$.subscribe((conn) => this.accept(conn));
+  }
+
+  /** Connections the server refused before a session (PROXY header, limits, bans), with why. */
+  get refused$(): Observable<RefusedConnection> {
+    return this.server.refused$;
+  }
+
+  /** Stops following bans (after closeAll). */
+  dispose(): void {
+    this.protection.dispose();
   }
 
   /** Starts listening; resolves with the bound address (port 0 gives a real port). */
@@ -98,6 +114,8 @@ export class BitcoinPort {
     const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
+    const guard = this.protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));
+    let lastJob: CoinJob | undefined;
 
     const handler: BitcoinServerHandler = {
       subscribe: async (req) => {
@@ -111,6 +129,7 @@ export class BitcoinPort {
       authorize: async (req) => {
         const ok = await session.authorize(req);
         log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
+        if (!ok) guard.authFailure();
         return ok;
       },
       submit: async (req) => {
@@ -126,6 +145,7 @@ export class BitcoinPort {
         } else {
           log[level]({ worker: req.workerName, job: req.jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
         }
+        guard.share(verdict);
         return verdict;
       },
       suggestDifficulty: (d) => session.suggestDifficulty(d),
@@ -142,6 +162,8 @@ export class BitcoinPort {
       closed: (info) => {
         this.live.delete(entry);
         events.unsubscribe();
+        watch.stop();
+        guard.closed();
         session.close();
         log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
       },
@@ -155,10 +177,29 @@ export class BitcoinPort {
     });
     const entry = { session, dialect };
     this.live.add(entry);
-    const events = session.events$.subscribe((event) => {
-      if (event.type === 'difficulty') dialect.sendDifficulty(event.difficulty);
-      else dialect.sendNotify(toNotifyParams(event.job, event.clean));
+    const watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => guard.malformed(n));
+    guard.attach({
+      // ckpool's stratum_send_update: the current job again, clean
+      resendWork: () => {
+        if (lastJob === undefined) return false;
+        dialect.sendNotify(toNotifyParams(lastJob, true));
+        return true;
+      },
+      reconnect: () => {
+        dialect.reconnect();
+        return true;
+      },
+      drop: (reason) => dialect.close(reason),
     });
+    const events = session.events$.subscribe((event) => {
+      if (event.type === 'difficulty') {
+        dialect.sendDifficulty(event.difficulty);
+        return;
+      }
+      lastJob = event.job;
+      dialect.sendNotify(toNotifyParams(event.job, event.clean));
+    });
+    if (dialect.isClosed) watch.stop();
   }
 }
 

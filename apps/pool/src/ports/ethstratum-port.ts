@@ -1,5 +1,7 @@
+import type { Observable } from 'rxjs';
 import {
   ClassicErrorCodes,
+  classicRejectionCode,
   detectEthDialect,
   ES1_MAX_EXTRANONCE_BYTES,
   ethCodecFor,
@@ -7,10 +9,13 @@ import {
   ETH_DIALECTS,
   ETH_FIRST_METHODS,
   EthStratumServerSession,
+  rejectionEntry,
   type EthClassicDialect,
+  type EthClassicServerJob,
   type EthClassicServerHandler,
   type EthClassicServerSession,
   type EthDialect,
+  type EthServerJob,
   type EthStratumServerHandler,
 } from '@lode/dialect-ethstratum';
 import { targetFromDifficulty, type ShareVerdict } from '@lode/mining';
@@ -22,10 +27,14 @@ import {
   SniffingTransport,
   StratumServer,
   type LodeLogger,
+  type RefusedConnection,
   type RpcId,
   type StratumConnection,
 } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
+import { classicMalformedTotal, es2MalformedTotal, MalformedWatch } from './malformed-watch';
+import { PortProtection, type ConnectionGuard, type PortOptions } from './port-protection';
+import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
 import { createClassicServerSession } from './eth-classic-sessions';
@@ -61,6 +70,9 @@ export interface EthPortCounters extends PortCounters {
 
 interface LiveBase {
   session: MinerSession;
+  /** counts the connection's shares, malformed messages and refused authorisations (bans, reject escalation) */
+  guard: ConnectionGuard;
+  watch: MalformedWatch | undefined;
   /** the extranonce the session's next jobs carry (ES2 mining.set, ES1 subscribe reply / set_extranonce), raw bytes */
   extranonce: Buffer | undefined;
   accepted: number;
@@ -68,7 +80,12 @@ interface LiveBase {
   rejected: number;
 }
 
-type Live = (LiveBase & { kind: 'es2'; dialect: EthStratumServerSession }) | (LiveBase & { kind: EthClassicDialect; dialect: EthClassicServerSession });
+type Live =
+  | (LiveBase & { kind: 'es2'; dialect: EthStratumServerSession; lastJob: EthServerJob | undefined })
+  | (LiveBase & { kind: EthClassicDialect; dialect: EthClassicServerSession; lastJob: EthClassicServerJob | undefined });
+
+/** A bind address that names no host a miner could be sent back to. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /**
  * One listening Ethereum port serving the dialects of `ethstratum.dialects`
@@ -115,9 +132,23 @@ type Live = (LiveBase & { kind: 'es2'; dialect: EthStratumServerSession }) | (Li
  *   own difficulty unit), the seed hash, and the algo (etchash travels as a
  *   top-level `"algo"` member, docs/ethstratum.md "ETChash").
  * - These dialects cannot resume: a closed session releases its extranonce1.
+ *
+ * Protection (issue 10; PortProtection): banned addresses are refused on
+ * connect; share verdicts, refused authorisations and malformed messages
+ * (first lines no dialect starts with; then invalid lines, unknown methods
+ * and wrong params, from the sessions' counters, see MalformedWatch) count
+ * against the connection's address. ckpool's reject escalation re-sends the
+ * current job with clean true; its reconnect step is ES2's `mining.reconnect`
+ * to `publicHost` (or the port's host when not a wildcard) and this port,
+ * and the session closes a second later; without such a host, and on ES1,
+ * EthProxy and plain stratum, whose dialect-ethstratum sessions have no
+ * reconnect message, the reconnect step drops the connection instead.
  */
 export class EthStratumPort implements StratumPort {
   private readonly server: StratumServer;
+  private readonly protection: PortProtection;
+  /** the port actually bound (config.port may be 0), for mining.reconnect */
+  private boundPort: number | undefined;
   private readonly live = new Set<Live>();
   private readonly hashrateTimer: NodeJS.Timeout | undefined;
   private readonly settings: NonNullable<PortConfig['ethstratum']>;
@@ -143,30 +174,30 @@ export class EthStratumPort implements StratumPort {
     private readonly diff1Target: bigint,
     private readonly logger: LodeLogger,
     private readonly logShares: boolean,
-    tls?: { cert: Buffer; key: Buffer },
+    options: PortOptions = {},
   ) {
     if (config.dialect !== 'ethstratum' || config.ethstratum === undefined) {
       throw new LodeError('config', `port ${config.name} speaks ${config.dialect}, not ethstratum (or has no ethstratum section)`);
     }
     this.settings = config.ethstratum;
-    this.server = new StratumServer(
-      {
-        host: config.host,
-        port: config.port,
-        tls,
-        maxLineBytes: config.maxLineBytes,
-        // The dialect enforces the hello reply's `timeout`; this is the socket's backstop.
-        idleTimeoutMs: Math.max(config.idleTimeoutSeconds, config.ethstratum.timeoutSeconds + 30) * 1000,
-      },
-      logger,
-    );
+    this.protection = new PortProtection(options.protection ?? {}, logger);
+    // The dialect enforces the hello reply's `timeout`; the idle timeout is the socket's backstop.
+    const idleTimeoutMs = Math.max(config.idleTimeoutSeconds, config.ethstratum.timeoutSeconds + 30) * 1000;
+    this.server = new StratumServer(stratumServerOptions(config, options, this.protection.admit, idleTimeoutMs), logger);
     this.server.connections$.subscribe((conn) => this.accept(conn));
     const every = this.settings.hashrateNotifySeconds;
     this.hashrateTimer = every > 0 ? setInterval(() => this.notifyHashrates(), every * 1000).unref() : undefined;
   }
 
-  listen(): Promise<{ host: string; port: number }> {
-    return this.server.listen();
+  async listen(): Promise<{ host: string; port: number }> {
+    const address = await this.server.listen();
+    this.boundPort = address.port;
+    return address;
+  }
+
+  /** Connections the server refused before a session (PROXY header, limits, bans), with why. */
+  get refused$(): Observable<RefusedConnection> {
+    return this.server.refused$;
   }
 
   stopAccepting(): Promise<void> {
@@ -180,6 +211,7 @@ export class EthStratumPort implements StratumPort {
 
   dispose(): void {
     if (this.hashrateTimer !== undefined) clearInterval(this.hashrateTimer);
+    this.protection.dispose();
   }
 
   get connectionCount(): number {
@@ -219,6 +251,9 @@ export class EthStratumPort implements StratumPort {
     this.counters.connectionsTotal++;
     const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const sniffer = new SniffingTransport(conn);
+    const guard = this.protection.guard(conn.remoteAddress, log, (reason) => sniffer.close(reason));
+    // Until a session takes the connection over, its close ends the guard here.
+    const unguarded = conn.closed$.subscribe(() => guard.closed());
     let undetected = 0;
     const refuse = (id: RpcId, message: string): void => {
       sniffer.send(classicCodec.encodeError(id, { code: ClassicErrorCodes.OTHER, message }));
@@ -228,6 +263,7 @@ export class EthStratumPort implements StratumPort {
       if ('error' in detection) {
         undetected++;
         this.counters.undetectedLines++;
+        guard.malformed();
         log.debug({ reason: detection.error, lines: undetected }, 'first line names no Ethereum stratum dialect');
         refuse(detection.id, `${detection.error}; expected ${ETH_FIRST_METHODS} first`);
         if (undetected >= MAX_UNDETECTED_LINES) {
@@ -257,17 +293,18 @@ export class EthStratumPort implements StratumPort {
         return;
       }
       sniffing.unsubscribe();
+      unguarded.unsubscribe();
       this.counters.dialects[dialect]++;
       log.info({ dialect, method }, 'dialect detected');
       sniffer.handOver(line);
       // The peer and its session are built now, synchronously: the sniffer replays the first line one microtask later.
-      if (dialect === 'es2') this.startEs2(sniffer, conn, log);
-      else this.startClassic(dialect, sniffer, conn, log);
+      if (dialect === 'es2') this.startEs2(sniffer, conn, log, guard);
+      else this.startClassic(dialect, sniffer, conn, log, guard);
     });
   }
 
   /** EthereumStratum/2.0.0 on a connection whose first line was a `mining.hello`. */
-  private startEs2(transport: SniffingTransport, conn: StratumConnection, log: LodeLogger): void {
+  private startEs2(transport: SniffingTransport, conn: StratumConnection, log: LodeLogger, guard: ConnectionGuard): void {
     const { codec, peerOptions } = ethCodecFor('es2');
     const peer = new RpcPeer(transport, codec, { ...peerOptions, logger: log });
     const ethstratum = this.settings;
@@ -284,7 +321,7 @@ export class EthStratumPort implements StratumPort {
         );
         return { sessionId: result.sessionId, extranonce: result.extranonce1, workers: [...session.authorizedWorkers], resumed };
       },
-      authorize: (req) => this.authorizeWorker(session, log, req),
+      authorize: (req) => this.authorizeWorker(session, guard, log, req),
       submit: async (req) => {
         return this.submitShare(entry, log, { workerName: req.workerName, jobId: req.jobId, extranonce2: req.minerNonce });
       },
@@ -296,6 +333,8 @@ export class EthStratumPort implements StratumPort {
       closed: (info) => {
         this.live.delete(entry);
         events.unsubscribe();
+        entry.watch?.stop();
+        guard.closed();
         void session.close({ abandon: info.bye });
         log.info({ reason: info.reason, byPeer: info.byPeer, bye: info.bye }, 'miner disconnected');
       },
@@ -309,8 +348,36 @@ export class EthStratumPort implements StratumPort {
       hashrateMinIntervalMs: ethstratum.hashrateMinIntervalSeconds * 1000,
       logger: log,
     });
-    const entry: Live = { kind: 'es2', session, dialect, extranonce: undefined, accepted: 0, stale: 0, rejected: 0 };
+    const entry: Live & { kind: 'es2' } = {
+      kind: 'es2',
+      session,
+      dialect,
+      guard,
+      watch: undefined,
+      lastJob: undefined,
+      extranonce: undefined,
+      accepted: 0,
+      stale: 0,
+      rejected: 0,
+    };
     this.live.add(entry);
+    entry.watch = new MalformedWatch(peer, (seen) => es2MalformedTotal(dialect.counters, seen), (n) => guard.malformed(n));
+    const reconnectHost = this.config.publicHost ?? (WILDCARD_HOSTS.has(this.config.host) ? undefined : this.config.host);
+    guard.attach({
+      resendWork: () => {
+        if (entry.lastJob === undefined) return false;
+        dialect.sendJob({ ...entry.lastJob, clean: true });
+        return true;
+      },
+      // mining.reconnect names a host; without one a miner cannot be sent back here
+      reconnect: () => {
+        const port = this.boundPort ?? this.config.port;
+        if (reconnectHost === undefined || port === 0) return false;
+        dialect.reconnect({ host: reconnectHost, port, resume: ethstratum.resume });
+        return true;
+      },
+      drop: (reason) => dialect.close(reason),
+    });
     const events = session.events$.subscribe((event) => {
       if (event.type !== 'job') return; // a new difficulty travels with the next job's mining.set
       const work = event.job.work;
@@ -319,7 +386,7 @@ export class EthStratumPort implements StratumPort {
         peer.close(`coin ${event.job.coin} produces ${work.dialect} work`);
         return;
       }
-      dialect.sendJob({
+      entry.lastJob = {
         jobId: event.job.id,
         height: event.job.height,
         headerHash: work.headerHash,
@@ -328,15 +395,17 @@ export class EthStratumPort implements StratumPort {
         algo: work.algo,
         target: targetFromDifficulty(event.difficulty, this.diff1Target),
         extranonce: entry.extranonce ?? Buffer.alloc(0),
-      });
+      };
+      dialect.sendJob(entry.lastJob);
     });
+    if (dialect.isClosed) entry.watch.stop();
   }
 
   /**
    * EthereumStratum/1.0.0, EthProxy or plain stratum on a connection whose
    * first line named it, glued to an engine MinerSession.
    */
-  private startClassic(kind: EthClassicDialect, transport: SniffingTransport, conn: StratumConnection, log: LodeLogger): void {
+  private startClassic(kind: EthClassicDialect, transport: SniffingTransport, conn: StratumConnection, log: LodeLogger, guard: ConnectionGuard): void {
     const { codec, peerOptions } = ethCodecFor(kind);
     const peer = new RpcPeer(transport, codec, { ...peerOptions, logger: log });
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
@@ -358,7 +427,7 @@ export class EthStratumPort implements StratumPort {
         );
         return { sessionId: result.sessionId, extranonce: result.extranonce1 };
       },
-      authorize: (req) => this.authorizeWorker(session, log, req),
+      authorize: (req) => this.authorizeWorker(session, guard, log, req),
       submit: async (req) => {
         return this.submitShare(entry, log, {
           workerName: req.workerName,
@@ -374,14 +443,39 @@ export class EthStratumPort implements StratumPort {
       closed: (info) => {
         this.live.delete(entry);
         events.unsubscribe();
+        entry.watch?.stop();
+        guard.closed();
         // none of these dialects can resume a session: its extranonce1 is free at once
         void session.close({ abandon: true });
         log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
       },
     };
     const dialect = createClassicServerSession(kind, peer, handler, { logger: log });
-    const entry: Live = { kind, session, dialect, extranonce: undefined, accepted: 0, stale: 0, rejected: 0 };
+    const entry: Live & { kind: EthClassicDialect } = {
+      kind,
+      session,
+      dialect,
+      guard,
+      watch: undefined,
+      lastJob: undefined,
+      extranonce: undefined,
+      accepted: 0,
+      stale: 0,
+      rejected: 0,
+    };
     this.live.add(entry);
+    entry.watch = new MalformedWatch(peer, (seen) => classicMalformedTotal(dialect.counters, seen), (n) => guard.malformed(n));
+    guard.attach({
+      resendWork: () => {
+        if (entry.lastJob === undefined) return false;
+        dialect.sendJob({ ...entry.lastJob, clean: true });
+        return true;
+      },
+      // Es1ServerSession, EthProxyServerSession and PlainEthServerSession have no
+      // reconnect message: the escalation goes straight to drop at this step.
+      reconnect: () => false,
+      drop: (reason) => dialect.close(reason),
+    });
     const events = session.events$.subscribe((event) => {
       if (event.type !== 'job') return; // a new difficulty travels with the next job
       const work = event.job.work;
@@ -391,7 +485,7 @@ export class EthStratumPort implements StratumPort {
         return;
       }
       try {
-        dialect.sendJob({
+        entry.lastJob = {
           jobId: event.job.id,
           height: event.job.height,
           headerHash: work.headerHash,
@@ -400,19 +494,29 @@ export class EthStratumPort implements StratumPort {
           target: targetFromDifficulty(event.difficulty, this.diff1Target),
           algo: work.algo,
           extranonce: entry.extranonce ?? Buffer.alloc(0),
-        });
+        };
+        dialect.sendJob(entry.lastJob);
       } catch (e) {
         log.error({ err: e, job: event.job.id }, 'the job does not fit the dialect; closing');
         dialect.close(`job ${event.job.id} does not fit ${ETH_DIALECT_NAMES[kind]}: ${(e as Error).message}`);
       }
     });
-    if (dialect.isClosed) events.unsubscribe();
+    if (dialect.isClosed) {
+      events.unsubscribe();
+      entry.watch.stop();
+    }
   }
 
   /** asks the engine session to authorize a worker and logs the answer (every dialect) */
-  private async authorizeWorker(session: MinerSession, log: LodeLogger, req: { workerName: string; password: string }): Promise<boolean> {
+  private async authorizeWorker(
+    session: MinerSession,
+    guard: ConnectionGuard,
+    log: LodeLogger,
+    req: { workerName: string; password: string },
+  ): Promise<boolean> {
     const ok = await session.authorize(req);
     log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
+    if (!ok) guard.authFailure();
     return ok;
   }
 
@@ -453,7 +557,9 @@ export class EthStratumPort implements StratumPort {
       this.counters.sharesRejected++;
       entry.rejected++;
       log[level]({ worker: workerName, job: jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
+      entry.watch?.noteRejection(entry.kind === 'es2' ? rejectionEntry(verdict.reason).code : classicRejectionCode(verdict.reason));
     }
+    entry.guard.share(verdict);
   }
 
   /** one stats snapshot per SNAPSHOT_MAX_AGE_MS: worker -> hashrate (H/s) */

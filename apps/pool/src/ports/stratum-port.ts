@@ -1,3 +1,5 @@
+import type { Observable } from 'rxjs';
+import type { RefusedConnection } from '@lode/stratum-core';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
 
 /**
@@ -16,6 +18,8 @@ export interface StratumPort {
   readonly counters: PortCounters;
   /** moves every subscribed session to a new extranonce1 (see BitcoinPort.moveExtranonces) */
   moveExtranonces(): ExtranonceMoveReport;
-  /** stops the port's own timers (after closeAll) */
+  /** connections refused before a session (PROXY header, connection limits, bans), with why */
+  readonly refused$: Observable<RefusedConnection>;
+  /** stops the port's own timers and its ban subscription (after closeAll) */
   dispose?(): void;
 }

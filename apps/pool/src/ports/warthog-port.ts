@@ -1,8 +1,12 @@
-import { WarthogServerSession, type WarthogServerHandler } from '@lode/dialect-warthog';
+import type { Observable } from 'rxjs';
+import { WarthogServerSession, type WarthogNotifyParams, type WarthogServerHandler } from '@lode/dialect-warthog';
 import type { MinerSession, PoolEngine } from '@lode/pool-engine';
-import { classicCodec, LodeError, RpcPeer, StratumServer, type LodeLogger, type StratumConnection } from '@lode/stratum-core';
+import { classicCodec, LodeError, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
+import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
+import { PortProtection, type PortOptions } from './port-protection';
+import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
 import type { StratumPort } from './stratum-port';
 
@@ -14,9 +18,15 @@ import type { StratumPort } from './stratum-port';
  * default: the reference miner fails below 4). A share's difficulty is the
  * inverse of its target (no 2^32 factor); a new difficulty applies to the
  * next job (DESIGN.md "Difficulty belongs to the job").
+ *
+ * Protection as on BitcoinPort (PortProtection): bans, malformed messages
+ * (-32700, -32600, -32601, -32602 replies), refused authorisations, and
+ * ckpool's reject escalation: the current job again with clean true, then
+ * Warthog's `client.reconnect` (no params), then the connection is closed.
  */
 export class WarthogPort implements StratumPort {
   private readonly server: StratumServer;
+  private readonly protection: PortProtection;
   private readonly live = new Set<{ session: MinerSession; dialect: WarthogServerSession }>();
   readonly counters: PortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
 
@@ -26,14 +36,22 @@ export class WarthogPort implements StratumPort {
     private readonly engine: PoolEngine,
     private readonly logger: LodeLogger,
     private readonly logShares: boolean,
-    tls?: { cert: Buffer; key: Buffer },
+    options: PortOptions = {},
   ) {
     if (config.dialect !== 'warthog') throw new LodeError('config', `port ${config.name} speaks ${config.dialect}, not warthog`);
-    this.server = new StratumServer(
-      { host: config.host, port: config.port, tls, maxLineBytes: config.maxLineBytes, idleTimeoutMs: config.idleTimeoutSeconds * 1000 },
-      logger,
-    );
+    this.protection = new PortProtection(options.protection ?? {}, logger);
+    this.server = new StratumServer(stratumServerOptions(config, options, this.protection.admit, config.idleTimeoutSeconds * 1000), logger);
     this.server.connections$.subscribe((conn) => this.accept(conn));
+  }
+
+  /** Connections the server refused before a session (PROXY header, limits, bans), with why. */
+  get refused$(): Observable<RefusedConnection> {
+    return this.server.refused$;
+  }
+
+  /** Stops following bans (after closeAll). */
+  dispose(): void {
+    this.protection.dispose();
   }
 
   listen(): Promise<{ host: string; port: number }> {
@@ -71,6 +89,8 @@ export class WarthogPort implements StratumPort {
     const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
+    const guard = this.protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));
+    let lastJob: WarthogNotifyParams | undefined;
     const handler: WarthogServerHandler = {
       subscribe: async (req) => {
         const result = await session.subscribe(req);
@@ -83,6 +103,7 @@ export class WarthogPort implements StratumPort {
       authorize: async (req) => {
         const ok = await session.authorize(req);
         log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
+        if (!ok) guard.authFailure();
         return ok;
       },
       submit: async (req) => {
@@ -98,12 +119,15 @@ export class WarthogPort implements StratumPort {
           this.counters.sharesRejected++;
           log[level]({ worker: req.workerName, job: req.jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
         }
+        guard.share(verdict);
         return verdict;
       },
       suggestDifficulty: (d) => session.suggestDifficulty(d),
       closed: (info) => {
         this.live.delete(entry);
         events.unsubscribe();
+        watch.stop();
+        guard.closed();
         void session.close();
         log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
       },
@@ -111,6 +135,19 @@ export class WarthogPort implements StratumPort {
     const dialect = new WarthogServerSession(peer, handler, { logger: log });
     const entry = { session, dialect };
     this.live.add(entry);
+    const watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => guard.malformed(n));
+    guard.attach({
+      resendWork: () => {
+        if (lastJob === undefined) return false;
+        dialect.sendNotify({ ...lastJob, clean: true });
+        return true;
+      },
+      reconnect: () => {
+        dialect.reconnect();
+        return true;
+      },
+      drop: (reason) => dialect.close(reason),
+    });
     const events = session.events$.subscribe((event) => {
       if (event.type === 'difficulty') {
         dialect.sendDifficulty(event.difficulty);
@@ -122,7 +159,7 @@ export class WarthogPort implements StratumPort {
         peer.close(`coin ${event.job.coin} produces ${work.dialect} work`);
         return;
       }
-      dialect.sendNotify({
+      lastJob = {
         jobId: event.job.id,
         prevHash: work.prevHash,
         merklePrefix: work.merklePrefix,
@@ -130,7 +167,9 @@ export class WarthogPort implements StratumPort {
         nbits: work.nbits,
         ntime: work.ntime,
         clean: event.clean,
-      });
+      };
+      dialect.sendNotify(lastJob);
     });
+    if (dialect.isClosed) watch.stop();
   }
 }

@@ -1,0 +1,54 @@
+import { AddressList, normalizeAddress } from './address';
+
+describe('normalizeAddress', () => {
+  it('turns an IPv4-mapped IPv6 address into its IPv4 address', () => {
+    expect(normalizeAddress('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(normalizeAddress('::FFFF:203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('writes IPv6 in canonical lower-case compressed form (RFC 5952)', () => {
+    expect(normalizeAddress('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(normalizeAddress('2001:db8::1')).toBe('2001:db8::1');
+  });
+
+  it('keeps IPv4 and non-IP text as they are', () => {
+    expect(normalizeAddress('198.51.100.1')).toBe('198.51.100.1');
+    expect(normalizeAddress('unknown')).toBe('unknown');
+  });
+});
+
+describe('AddressList', () => {
+  const list = new AddressList(['10.0.0.0/8', '192.0.2.7', '2001:db8::/32', '::1']);
+
+  it('matches IPv4 CIDR ranges and single addresses', () => {
+    expect(list.has('10.0.0.1')).toBe(true);
+    expect(list.has('10.255.255.255')).toBe(true);
+    expect(list.has('11.0.0.1')).toBe(false);
+    expect(list.has('192.0.2.7')).toBe(true);
+    expect(list.has('192.0.2.8')).toBe(false);
+  });
+
+  it('matches IPv6 CIDR ranges and single addresses', () => {
+    expect(list.has('2001:db8::5')).toBe(true);
+    expect(list.has('2001:db8:ffff:ffff::1')).toBe(true);
+    expect(list.has('2001:db9::1')).toBe(false);
+    expect(list.has('::1')).toBe(true);
+    expect(list.has('::2')).toBe(false);
+  });
+
+  it('matches IPv4-mapped IPv6 peers against IPv4 entries', () => {
+    expect(list.has('::ffff:10.1.2.3')).toBe(true);
+    expect(list.has('::ffff:11.1.2.3')).toBe(false);
+  });
+
+  it('never matches text that is not an IP address', () => {
+    expect(list.has('unknown')).toBe(false);
+  });
+
+  it('refuses entries that are not addresses or ranges', () => {
+    expect(() => new AddressList(['example.com'])).toThrow(/allow-list entry 'example.com' is not an IP address or CIDR range/);
+    expect(() => new AddressList(['10.0.0.0/33'])).toThrow(/prefix length '33', expected 0..32/);
+    expect(() => new AddressList(['2001:db8::/129'])).toThrow(/prefix length '129', expected 0..128/);
+    expect(() => new AddressList(['10.0.0.0/8/1'])).toThrow(/is not an IP address or CIDR range/);
+  });
+});

@@ -1,0 +1,69 @@
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { LodeError } from '@lode/stratum-core';
+
+/** "::ffff:203.0.113.7" (how a dual-stack socket reports an IPv4 peer) */
+const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/**
+ * The form of an address used as a ban and tracking key, so that one host is
+ * one key whatever the socket reported: an IPv4-mapped IPv6 address becomes
+ * its IPv4 address ("::ffff:203.0.113.7" -> "203.0.113.7"), an IPv6 address
+ * its canonical lower-case compressed form ("2001:DB8:0::1" -> "2001:db8::1"
+ * per RFC 5952, as WHATWG URL serialises it); anything else is returned
+ * unchanged (e.g. "unknown" when a socket had no address).
+ */
+export function normalizeAddress(address: string): string {
+  const mapped = MAPPED_V4.exec(address);
+  if (mapped !== null && isIPv4(mapped[1] as string)) return mapped[1] as string;
+  if (isIPv6(address)) {
+    const host = new URL(`http://[${address}]/`).hostname;
+    const canonical = host.slice(1, -1);
+    const inner = MAPPED_V4.exec(canonical);
+    return inner !== null ? (inner[1] as string) : canonical;
+  }
+  return address;
+}
+
+/**
+ * A set of addresses and CIDR ranges, IPv4 and IPv6 ("192.0.2.7",
+ * "10.0.0.0/8", "::1", "2001:db8::/32"), matched with node's `net.BlockList`.
+ * IPv4-mapped IPv6 peers ("::ffff:10.1.2.3") match IPv4 entries.
+ */
+export class AddressList {
+  private readonly list = new BlockList();
+  /** the entries as given */
+  readonly entries: readonly string[];
+
+  /**
+   * @param entries addresses or CIDR ranges
+   * @throws LodeError('config') naming the first entry that is neither an IP address nor a CIDR range with a valid prefix length
+   */
+  constructor(entries: readonly string[]) {
+    this.entries = [...entries];
+    for (const entry of entries) {
+      const [base, prefix, extra] = entry.trim().split('/');
+      const family = isIPv4(base ?? '') ? 'ipv4' : isIPv6(base ?? '') ? 'ipv6' : undefined;
+      const maxPrefix = family === 'ipv4' ? 32 : 128;
+      if (family === undefined || extra !== undefined) {
+        throw new LodeError('config', `allow-list entry '${entry}' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32)`);
+      }
+      if (prefix === undefined) {
+        this.list.addAddress(base as string, family);
+        continue;
+      }
+      const bits = Number(prefix);
+      if (!/^\d{1,3}$/.test(prefix) || bits > maxPrefix) {
+        throw new LodeError('config', `allow-list entry '${entry}' has prefix length '${prefix}', expected 0..${maxPrefix}`);
+      }
+      this.list.addSubnet(base as string, bits, family);
+    }
+  }
+
+  /** True when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is one of the entries or inside one of the ranges; false for non-IP text. */
+  has(address: string): boolean {
+    const a = normalizeAddress(address);
+    if (isIPv4(a)) return this.list.check(a, 'ipv4');
+    if (isIPv6(a)) return this.list.check(a, 'ipv6');
+    return false;
+  }
+}
