@@ -61,8 +61,10 @@ describe('EngineMetrics', () => {
     expect(named(calls, 'blockSubmitted')).toEqual([['accepted', 1]]);
     expect(named(calls, 'nodeCall').map(([method, , ok]) => [method, ok])).toEqual([
       ['start', true],
-      ['submitblock', true],
+      ['submitBlock', true],
+      ['stop', true],
     ]);
+    for (const [, seconds] of named(calls, 'nodeCall')) expect(seconds).toBeGreaterThanOrEqual(0);
   });
 
   it('keeps judging shares when an observer throws', async () => {

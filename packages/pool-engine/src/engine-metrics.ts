@@ -1,3 +1,5 @@
+import type { CoinNode } from '@lode/plugin-api';
+
 /**
  * An optional observer of what the engine measures on its own paths, for an
  * app to turn into metrics (apps/pool implements it with prom-client; issue
@@ -47,11 +49,44 @@ export interface EngineMetrics {
    */
   blockSubmitted?(result: 'accepted' | 'rejected' | 'error', height: number): void;
   /**
-   * one call to the coin's node made by the engine ('submitblock', 'start')
+   * one call the engine made to the coin's CoinNode, timed in one place
+   * ({@link timedNode}): `method` is the CoinNode method, 'start' (until the
+   * first template is in hand, retries included), 'stop' or 'submitBlock'.
+   * The node client's own requests (template polls such as
+   * getblocktemplate, eth_getWork, Warthog's /chain/mine) happen inside the
+   * plugin, not through this contract: apps/pool times them at the HTTP
+   * level (docs/metrics.md).
    *
    * @param ok false when the call threw (a refused block is ok: the node answered)
    */
   nodeCall?(method: string, seconds: number, ok: boolean): void;
+}
+
+/**
+ * The engine's view of a CoinNode: the same node with start, stop and
+ * submitBlock timed into `metrics.nodeCall` (seconds from the call to its
+ * settlement; ok false when it threw). `templates$` is the node's own. The
+ * node itself when there is no observer.
+ */
+export function timedNode(node: CoinNode, metrics: EngineMetrics | undefined): CoinNode {
+  if (metrics?.nodeCall === undefined) return node;
+  const timed = async <T>(method: 'start' | 'stop' | 'submitBlock', call: () => Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    try {
+      const result = await call();
+      observe(metrics, 'nodeCall', method, secondsSince(started), true);
+      return result;
+    } catch (error) {
+      observe(metrics, 'nodeCall', method, secondsSince(started), false);
+      throw error;
+    }
+  };
+  return {
+    templates$: node.templates$,
+    start: () => timed('start', () => node.start()),
+    stop: () => timed('stop', () => node.stop()),
+    submitBlock: (blockHex) => timed('submitBlock', () => node.submitBlock(blockHex)),
+  };
 }
 
 /** Calls one EngineMetrics method, dropping whatever it throws. */

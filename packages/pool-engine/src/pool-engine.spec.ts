@@ -210,6 +210,23 @@ describe('PoolEngine', () => {
       ]);
       await h.engine.stop();
     });
+
+    it("does not sweep below height 0 on a chain's first blocks (the Redis index refuses negative heights)", async () => {
+      const swept: number[] = [];
+      const spy: DuplicateIndex = {
+        add: async () => true,
+        sweepBelow: async (_coin, height) => {
+          swept.push(height);
+        },
+      };
+      const h = new EngineHarness({}, undefined, { duplicateIndex: spy });
+      await h.engine.start();
+      h.node.push(fakeTemplate(1, 'aa'));
+      h.node.push(fakeTemplate(2, 'bb'));
+      h.node.push(fakeTemplate(3, 'cc'));
+      expect(swept).toEqual([1]);
+      await h.engine.stop();
+    });
   });
 
   describe('when the duplicate index fails', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
-import { observe, secondsSince, type EngineMetrics } from './engine-metrics';
+import { observe, timedNode, type EngineMetrics } from './engine-metrics';
 import { JobManager } from './jobs/job-manager';
 import type { PoolEngineConfig } from './pool-engine-config';
 import { MemoryDuplicateIndex } from './ports/memory-duplicate-index';
@@ -117,7 +117,9 @@ export class PoolEngine {
       claimTtlMs: resumeWindowSeconds * 1000 + 2 * this.maintenanceIntervalMs,
       logger: this.logger,
     });
-    this.jobs = new JobManager(config.plugin, config.node, config.coinConfig, {
+    // Every call to the node goes through this one wrapper (EngineMetrics.nodeCall).
+    const node = timedNode(config.node, this.metrics);
+    this.jobs = new JobManager(config.plugin, node, config.coinConfig, {
       extranonce1Size,
       extranonce2Size,
       historySize,
@@ -125,7 +127,10 @@ export class PoolEngine {
       onPublished: (seconds, clean) => observe(this.metrics, 'jobFannedOut', seconds, this.sessions.size, clean),
       logger: this.logger,
     });
-    this.blocks = new BlockSubmitter(config.plugin, config.node, this.logger, options.candidateWording, this.metrics);
+    // The submitter reports block results only: its node call is timed by timedNode.
+    const blockMetrics: EngineMetrics | undefined =
+      this.metrics && { blockSubmitted: (result, height) => observe(this.metrics, 'blockSubmitted', result, height) };
+    this.blocks = new BlockSubmitter(config.plugin, node, this.logger, options.candidateWording, blockMetrics);
     this.blocks$ = this.blocks.blocks$;
     this.validator = new ShareValidator(config.plugin, this.jobs, this.blocks, {
       duplicateIndex:
@@ -212,14 +217,7 @@ export class PoolEngine {
       // The timer must never keep a process alive on its own.
       this.timer.unref();
     }
-    const called = process.hrtime.bigint();
-    try {
-      await this.jobs.start();
-    } catch (error) {
-      observe(this.metrics, 'nodeCall', 'start', secondsSince(called), false);
-      throw error;
-    }
-    observe(this.metrics, 'nodeCall', 'start', secondsSince(called), true);
+    await this.jobs.start();
   }
 
   /**

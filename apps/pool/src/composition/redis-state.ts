@@ -14,6 +14,8 @@ import {
 } from '@lode/store-redis';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { PoolConfig, RedisConfig } from '../config/pool-config';
+import type { PoolMetrics } from '../metrics/pool-metrics';
+import { timedPort } from '../metrics/timed-port';
 
 /** Every engine port on Redis, for one pool instance (issue 4; DESIGN.md "State and scale"). */
 export interface RedisState {
@@ -36,10 +38,22 @@ export interface RedisState {
  * replays a spool left by a previous run before this resolves, so a
  * restarted instance never answers a share before its old records are safe.
  *
+ * With `metrics`, every call of the engine's ports (share log, session
+ * store, duplicate index, extranonce leases) is timed as
+ * "shares.record", "sessions.save", "duplicates.add", "leases.claim", ...
+ * (PoolMetrics.observeRedis: also every Redis command and the spool depth).
+ *
  * @param instanceId this instance's id (lease values, record ids, consumer name)
+ * @param metrics the pool's metrics, when the endpoint is on
  * @throws LodeError('store') when the spool cannot be opened
  */
-export async function startRedisState(config: PoolConfig, redisConfig: RedisConfig, instanceId: string, logger: LodeLogger): Promise<RedisState> {
+export async function startRedisState(
+  config: PoolConfig,
+  redisConfig: RedisConfig,
+  instanceId: string,
+  logger: LodeLogger,
+  metrics?: Pick<PoolMetrics, 'observeRedis'>,
+): Promise<RedisState> {
   const log = logger.child({ component: 'redis' });
   // Commands fail fast while Redis is down (the share log spools); the client reconnects by itself.
   const redis = new Redis(redisConfig.url, { enableAutoPipelining: true, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -88,11 +102,13 @@ export async function startRedisState(config: PoolConfig, redisConfig: RedisConf
     await accountant.start();
   }
 
+  const record = metrics?.observeRedis(() => shareStore.counters.spoolDepth);
+  const timed = <T extends object>(port: T, name: string): T => (record === undefined ? port : timedPort(port, name, record));
   return {
-    shareStore,
-    sessionStore: new RedisSessionStore({ redis, keys }),
-    duplicateIndex: new RedisDuplicateIndex({ redis, keys }),
-    extranonceLeases,
+    shareStore: timed<ShareStore>(shareStore, 'shares'),
+    sessionStore: timed<SessionStore>(new RedisSessionStore({ redis, keys }), 'sessions'),
+    duplicateIndex: timed<DuplicateIndex>(new RedisDuplicateIndex({ redis, keys }), 'duplicates'),
+    extranonceLeases: timed<ExtranonceLeases>(extranonceLeases, 'leases'),
     accountant,
     spoolDepth: () => shareStore.counters.spoolDepth,
     wrapNode(coin, node, createNode) {

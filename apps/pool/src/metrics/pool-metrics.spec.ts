@@ -1,3 +1,6 @@
+import { tracingChannel } from 'node:diagnostics_channel';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MAX_USER_AGENTS, PoolMetrics, userAgentName } from './pool-metrics';
 
 describe('userAgentName', () => {
@@ -36,26 +39,73 @@ describe('PoolMetrics', () => {
     engine.shareJudged?.('accepted', 'none', 0.0002);
     engine.shareJudged?.('rejected', 'duplicate', 0.0003);
     engine.blockSubmitted?.('rejected', 10);
-    engine.nodeCall?.('submitblock', 0.02, false);
+    engine.nodeCall?.('submitBlock', 0.02, false);
+    engine.nodeCall?.('start', 0.5, true);
     const text = (await metrics.scrape()).body;
     expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="accepted",reason="none"} 1');
     expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="rejected",reason="duplicate"} 1');
     expect(text).toContain('lode_pool_share_validation_seconds_count{coin="btc"} 2');
     expect(text).toContain('lode_pool_share_validation_seconds_bucket{le="0.00025",coin="btc"} 1');
     expect(text).toContain('lode_pool_blocks_total{coin="btc",result="rejected"} 1');
-    expect(text).toContain('lode_pool_node_rpc_errors_total{coin="btc",method="submitblock"} 1');
+    expect(text).toContain('lode_pool_node_call_errors_total{coin="btc",call="submitBlock"} 1');
+    expect(text).toContain('lode_pool_node_call_seconds_count{coin="btc",call="start"} 1');
+    expect(text).toContain('lode_pool_node_call_seconds_bucket{le="0.5",coin="btc",call="start"} 1');
+    expect(text).toContain('lode_pool_node_call_seconds_bucket{le="0.25",coin="btc",call="start"} 0');
     expect(text).toContain('lode_nodejs_eventloop_lag_seconds');
   });
 
-  it('reads the spool depth at scrape time once Redis is observed', async () => {
+  it('reads the spool depth at scrape time and times Redis port calls and commands once Redis is observed', async () => {
     const metrics = new PoolMetrics();
     let depth = 3;
-    const timer = metrics.observeRedis(() => depth);
-    timer(0.001, true);
-    expect((await metrics.scrape()).body).toContain('lode_pool_redis_spool_depth 3');
-    depth = 0;
-    const text = (await metrics.scrape()).body;
-    expect(text).toContain('lode_pool_redis_spool_depth 0');
-    expect(text).toContain('lode_pool_redis_share_record_seconds_count{ok="true"} 1');
+    const record = metrics.observeRedis(() => depth);
+    try {
+      record('shares.record', 0.001, true);
+      record('duplicates.add', 0.0002, false);
+      // what ioredis publishes around a command (its `ioredis:command` tracing channel)
+      await tracingChannel('ioredis:command').tracePromise(async () => 'OK', { command: 'evalsha', args: ['?'] });
+      expect((await metrics.scrape()).body).toContain('lode_pool_redis_spool_depth 3');
+      depth = 0;
+      const text = (await metrics.scrape()).body;
+      expect(text).toContain('lode_pool_redis_spool_depth 0');
+      expect(text).toContain('lode_pool_redis_op_seconds_count{op="shares.record"} 1');
+      expect(text).toContain('lode_pool_redis_op_seconds_bucket{le="0.00025",op="duplicates.add"} 1');
+      expect(text).toContain('lode_pool_redis_op_errors_total{op="duplicates.add"} 1');
+      expect(text).toContain('lode_pool_redis_command_seconds_count{command="evalsha"} 1');
+    } finally {
+      metrics.close();
+    }
+    // after close() the channel is no longer watched
+    await tracingChannel('ioredis:command').tracePromise(async () => 'OK', { command: 'evalsha', args: ['?'] });
+    expect((await metrics.scrape()).body).toContain('lode_pool_redis_command_seconds_count{command="evalsha"} 1');
+  });
+
+  it("times the coin nodes' requests through fetch once observeNodeRpc is on, and unwraps fetch on close", async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(req.url === '/fail' ? 500 : 200, { 'Content-Type': 'application/json' }).end('{"result":null,"error":null,"id":1}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const original = globalThis.fetch;
+    const metrics = new PoolMetrics();
+    try {
+      metrics.observeNodeRpc({ btc: { node: { url: `http://user:pass@127.0.0.1:${(server.address() as AddressInfo).port}/` } }, other: { payoutAddress: 'x' } });
+      expect(globalThis.fetch).not.toBe(original);
+      const post = (path: string, body: object) => fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.text());
+      await post('/', { jsonrpc: '1.0', id: 1, method: 'getblocktemplate', params: [{ rules: ['segwit'] }] });
+      await post('/', { jsonrpc: '1.0', id: 2, method: 'getblocktemplate', params: [{ rules: ['segwit'], longpollid: 'ab' }] });
+      await post('/fail', { jsonrpc: '1.0', id: 3, method: 'submitblock', params: ['00'] });
+      await fetch(`${url}/chain/mine/3661579d61abde5837a8686dc4d65348a2fc61b1fe5f4093`).then((r) => r.text());
+      const text = (await metrics.scrape()).body;
+      expect(text).toContain('lode_pool_node_rpc_seconds_count{coin="btc",method="getblocktemplate"} 1');
+      expect(text).toContain('lode_pool_node_rpc_seconds_count{coin="btc",method="getblocktemplate:longpoll"} 1');
+      expect(text).toContain('lode_pool_node_rpc_seconds_count{coin="btc",method="GET /chain/mine"} 1');
+      expect(text).toContain('lode_pool_node_rpc_errors_total{coin="btc",method="submitblock"} 1');
+      expect(text).not.toContain('lode_pool_node_rpc_errors_total{coin="btc",method="getblocktemplate"}');
+    } finally {
+      metrics.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(globalThis.fetch).toBe(original);
   });
 });

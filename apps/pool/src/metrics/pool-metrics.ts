@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineMetrics, PoolEngine } from '@lode/pool-engine';
+import { nodeRpcTargets, observeNodeRpc } from './node-rpc-observer';
+import { observeRedisCommands } from './redis-command-observer';
+import type { PortOpRecorder } from './timed-port';
 
 /** Most distinct user_agent label values; later agents are counted as "other". */
 export const MAX_USER_AGENTS = 50;
@@ -19,9 +22,12 @@ export function userAgentName(agent: string): string {
  * its unit). One Registry per pool; `engineMetrics(coin)` gives the
  * EngineMetrics each PoolEngine reports to; `addEngine` exposes the
  * engine's live session and resume-hold counts at scrape time;
- * `observeRedis` adds the share log's spool depth. Default process metrics
- * (prefixed `lode_`, event-loop lag included) are collected on the same
- * registry. Durations are seconds.
+ * `observeNodeRpc` times the coin plugins' requests to their nodes;
+ * `observeRedis` adds the Redis latencies and the share log's spool depth.
+ * Default process metrics (prefixed `lode_`, event-loop lag included) are
+ * collected on the same registry. Durations are seconds. `close()` undoes
+ * the process-wide hooks (the global fetch wrapper, the ioredis channel
+ * subscription).
  */
 export class PoolMetrics {
   readonly registry = new Registry();
@@ -36,8 +42,12 @@ export class PoolMetrics {
   private readonly blocks: Counter<'coin' | 'result'>;
   private readonly nodeSeconds: Histogram<'coin' | 'method'>;
   private readonly nodeErrors: Counter<'coin' | 'method'>;
+  private readonly nodeCallSeconds: Histogram<'coin' | 'call'>;
+  private readonly nodeCallErrors: Counter<'coin' | 'call'>;
   private readonly engines = new Map<string, PoolEngine>();
-  private redisRecord: Histogram | undefined;
+  private readonly undo: (() => void)[] = [];
+  private redisOp: PortOpRecorder | undefined;
+  private nodeRpcObserved = false;
 
   constructor() {
     const registers = [this.registry];
@@ -113,15 +123,28 @@ export class PoolMetrics {
     });
     this.nodeSeconds = new Histogram({
       name: 'lode_pool_node_rpc_seconds',
-      help: 'node calls made by the engine (start, submitblock), seconds',
+      help: "requests of the coin's node client to its node, by JSON-RPC method (getblocktemplate, getblocktemplate:longpoll, submitblock, eth_getWork, ...) or HTTP method and path (GET /chain/mine), to the response headers, seconds",
       labelNames: ['coin', 'method'],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
     this.nodeErrors = new Counter({
       name: 'lode_pool_node_rpc_errors_total',
-      help: 'node calls made by the engine that failed (threw), by method',
+      help: "requests of the coin's node client that failed (unreachable, timed out) or got HTTP >= 400, by method",
       labelNames: ['coin', 'method'],
+      registers,
+    });
+    this.nodeCallSeconds = new Histogram({
+      name: 'lode_pool_node_call_seconds',
+      help: 'CoinNode calls made by the engine (start: until the first template, stop, submitBlock), seconds',
+      labelNames: ['coin', 'call'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.nodeCallErrors = new Counter({
+      name: 'lode_pool_node_call_errors_total',
+      help: 'CoinNode calls made by the engine that threw, by call',
+      labelNames: ['coin', 'call'],
       registers,
     });
     // Present from the first scrape, so that dashboards and rate() see zeros.
@@ -138,7 +161,7 @@ export class PoolMetrics {
     // zero series for the labels every dashboard asks for
     this.shares.inc({ coin, verdict: 'accepted', reason: 'none' }, 0);
     this.blocks.inc({ coin, result: 'accepted' }, 0);
-    this.nodeErrors.inc({ coin, method: 'submitblock' }, 0);
+    this.nodeCallErrors.inc({ coin, call: 'submitBlock' }, 0);
     this.vardiff.inc({ coin, direction: 'up' }, 0);
     this.vardiff.inc({ coin, direction: 'down' }, 0);
     return {
@@ -163,29 +186,73 @@ export class PoolMetrics {
       },
       difficultyChanged: (from, to) => this.vardiff.inc({ coin, direction: to > from ? 'up' : 'down' }),
       blockSubmitted: (result) => this.blocks.inc({ coin, result }),
-      nodeCall: (method, seconds, ok) => {
-        this.nodeSeconds.observe({ coin, method }, seconds);
-        if (!ok) this.nodeErrors.inc({ coin, method });
+      nodeCall: (call, seconds, ok) => {
+        this.nodeCallSeconds.observe({ coin, call }, seconds);
+        if (!ok) this.nodeCallErrors.inc({ coin, call });
       },
     };
   }
 
   /**
-   * Adds the Redis metrics: `lode_pool_redis_share_record_seconds` (returned
-   * as a timer to wrap each share store write) and `lode_pool_redis_spool_depth`
-   * read from `spoolDepth()` at scrape time. Registered once: a second
-   * call returns the same timer and keeps the first spoolDepth.
+   * Times the coin plugins' requests to their nodes (template polls, long
+   * polls, block submissions) into `lode_pool_node_rpc_seconds` and
+   * `lode_pool_node_rpc_errors_total`, by wrapping the global fetch
+   * ({@link observeNodeRpc}); the node of each coin is its section's
+   * `node.url`. Once per registry; close() unwraps.
    *
-   * @returns a function that records one share-store write's duration, seconds
+   * @param coins the config's coin sections, by coin id
    */
-  observeRedis(spoolDepth: () => number): (seconds: number, ok: boolean) => void {
-    if (this.redisRecord === undefined) {
+  observeNodeRpc(coins: Readonly<Record<string, unknown>>): void {
+    if (this.nodeRpcObserved) return;
+    this.nodeRpcObserved = true;
+    this.undo.push(
+      observeNodeRpc(nodeRpcTargets(coins), (coin, method, seconds, ok) => {
+        this.nodeSeconds.observe({ coin, method }, seconds);
+        if (!ok) this.nodeErrors.inc({ coin, method });
+      }),
+    );
+  }
+
+  /**
+   * Adds the Redis metrics: `lode_pool_redis_op_seconds` and
+   * `lode_pool_redis_op_errors_total` (each call of the engine's Redis
+   * ports, recorded through the returned function, see timedPort),
+   * `lode_pool_redis_command_seconds` and `lode_pool_redis_command_errors_total`
+   * (every command of every ioredis client in the process, from ioredis's
+   * diagnostics channel), and `lode_pool_redis_spool_depth` read from
+   * `spoolDepth()` at scrape time. Registered once: a second call returns
+   * the same recorder and keeps the first spoolDepth.
+   *
+   * @returns the recorder of one port call: op "<port>.<method>", seconds, ok
+   */
+  observeRedis(spoolDepth: () => number): PortOpRecorder {
+    if (this.redisOp === undefined) {
       const registers = [this.registry];
-      this.redisRecord = new Histogram({
-        name: 'lode_pool_redis_share_record_seconds',
-        help: 'time for the share log to take one share record (Redis, or the local spool while Redis is away), seconds',
-        labelNames: ['ok'],
-        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      const buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+      const opSeconds = new Histogram({
+        name: 'lode_pool_redis_op_seconds',
+        help: 'calls of the engine\'s Redis-backed ports by op "<port>.<method>" (shares.record: Redis, or the local spool while Redis is away; duplicates.add, sessions.save, leases.claim, ...), seconds',
+        labelNames: ['op'],
+        buckets,
+        registers,
+      });
+      const opErrors = new Counter({
+        name: 'lode_pool_redis_op_errors_total',
+        help: 'calls of the engine\'s Redis-backed ports that rejected, by op',
+        labelNames: ['op'],
+        registers,
+      });
+      const commandSeconds = new Histogram({
+        name: 'lode_pool_redis_command_seconds',
+        help: 'Redis commands of the pool (share log, duplicate index, sessions, leases, template bus, accounting) from write to reply, by lower-case command name; blocking reads left out; seconds',
+        labelNames: ['command'],
+        buckets,
+        registers,
+      });
+      const commandErrors = new Counter({
+        name: 'lode_pool_redis_command_errors_total',
+        help: 'Redis commands answered with an error or lost with the connection, by command',
+        labelNames: ['command'],
         registers,
       });
       new Gauge({
@@ -196,9 +263,23 @@ export class PoolMetrics {
           this.set(spoolDepth());
         },
       });
+      this.undo.push(
+        observeRedisCommands((command, seconds, ok) => {
+          commandSeconds.observe({ command }, seconds);
+          if (!ok) commandErrors.inc({ command });
+        }),
+      );
+      this.redisOp = (op, seconds, ok) => {
+        opSeconds.observe({ op }, seconds);
+        if (!ok) opErrors.inc({ op });
+      };
     }
-    const histogram = this.redisRecord;
-    return (seconds, ok) => histogram.observe({ ok: String(ok) }, seconds);
+    return this.redisOp;
+  }
+
+  /** Undoes the process-wide hooks of observeNodeRpc and observeRedis. Idempotent. */
+  close(): void {
+    for (const undo of this.undo.splice(0)) undo();
   }
 
   /** The exposition text (Prometheus text format 0.0.4) and its content type. */

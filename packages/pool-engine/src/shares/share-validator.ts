@@ -268,6 +268,8 @@ export class ShareValidator {
   }
 
   private sweep(below: number): void {
+    // Nothing lies below height 0 (a chain's first blocks); the Redis index refuses negative heights.
+    if (below <= 0) return;
     this.duplicates.sweepBelow(this.plugin.id, below).catch((error: unknown) => {
       this.logger.warn({ err: error, below }, `duplicate index failed to sweep heights below ${below}`);
     });
