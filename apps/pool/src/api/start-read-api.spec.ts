@@ -1,6 +1,6 @@
 import type { StatsSnapshot } from '@lode/pool-engine';
 import { LodeError, silentLogger } from '@lode/stratum-core';
-import type { AccountingReader, EngineStatsReader } from './read-api-sources';
+import type { AccountedBlock, AccountedWorker, AccountingReader, EngineStatsReader } from './read-api-sources';
 import { startReadApi, type RunningReadApi } from './start-read-api';
 
 /** A reader that records what it was asked and answers from fixed data. */
@@ -12,15 +12,17 @@ function fakeAccountant(): AccountingReader & { calls: string[]; failWith?: Erro
     async stats(coin: string) {
       fake.calls.push(`stats ${coin}`);
       if (fake.failWith) throw fake.failWith;
-      return { pool: { hashrate: 1.5, accepted: 3, rejected: { stale: 1 }, round: { A: 2 } }, workers: [] };
+      return { time: 1000, windowSeconds: 600, pool: { hashrate: 1.5, accepted: 3, rejected: { stale: 1 }, round: { A: 2 } }, workers: [] };
     },
     async blocks(coin: string, limit: number) {
       fake.calls.push(`blocks ${coin} ${limit}`);
-      return [{ height: 7, hash: 'ab', finder: 'A', time: 1, reward: 5_000_000_000n, split: { A: '5000000000' } }];
+      // a stray bigint from a reader: the API must still write JSON
+      return [{ height: 7, hash: 'ab', finder: 'A', time: 1, reward: 5_000_000_000n, split: { A: '5000000000' } } as unknown as AccountedBlock];
     },
     async worker(coin: string, name: string) {
       fake.calls.push(`worker ${coin} ${name}`);
-      return name === 'addr.rig 1' ? { worker: name, accepted: 2 } : undefined;
+      // the reader's own shape passes through as is
+      return name === 'addr.rig 1' ? ({ worker: name, accepted: 2 } as AccountedWorker) : undefined;
     },
   };
   return fake;
@@ -43,6 +45,9 @@ describe('startReadApi', () => {
   beforeEach(async () => {
     accountant = fakeAccountant();
     api = await startReadApi({ host: '127.0.0.1', port: 0, accountant, engines: new Map([['ltc', fakeEngine()]]) }, silentLogger);
+    // the first hashrate history sample read the accountant at start
+    expect(accountant.calls).toEqual(['stats btc']);
+    accountant.calls.length = 0;
   });
   afterEach(async () => api.close());
 
@@ -67,7 +72,7 @@ describe('startReadApi', () => {
     it('answers /api/stats/:coin from it', async () => {
       const res = await get('/api/stats/btc');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ pool: { hashrate: 1.5, accepted: 3, rejected: { stale: 1 }, round: { A: 2 } }, workers: [] });
+      expect(res.body).toEqual({ time: 1000, windowSeconds: 600, pool: { hashrate: 1.5, accepted: 3, rejected: { stale: 1 }, round: { A: 2 } }, workers: [] });
       expect(accountant.calls).toEqual(['stats btc']);
     });
 
@@ -111,7 +116,7 @@ describe('startReadApi', () => {
   describe('when the request is not one of the routes', () => {
     it('answers 404 JSON for an unknown coin or path', async () => {
       expect(await get('/api/stats/doge')).toMatchObject({ status: 404, body: { error: "coin 'doge' is not served here (served: btc, ltc)" } });
-      for (const path of ['/', '/api', '/api/stats', '/api/stats/btc/x', '/api/nothing/btc', '/api/workers/btc', '/api/stats/%zz']) {
+      for (const path of ['/api', '/api/stats', '/api/stats/btc/x', '/api/nothing/btc', '/api/workers/btc/a/b', '/api/miners/btc', '/api/ports/x', '/api/stats/%zz']) {
         const res = await get(path);
         expect(res.status).toBe(404);
         expect(res.body).toMatchObject({ error: expect.stringMatching(/^no such path/) });

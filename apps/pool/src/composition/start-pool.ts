@@ -1,17 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { hostname } from 'node:os';
 import { Container } from 'inversify';
 import { ES1_MAX_EXTRANONCE_BYTES, ETH_DIALECT_SCHEMES } from '@lode/dialect-ethstratum';
 import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
-import { PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE, type ShareRecord, type ShareStore } from '@lode/pool-engine';
+import { BanManager, PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
-import type { PoolConfig } from '../config/pool-config';
+import type { PoolConfig, ProtectionConfig } from '../config/pool-config';
+import type { PortProtectionOptions } from '../ports/port-protection';
 import { BitcoinPort, type ExtranonceMoveReport } from '../ports/bitcoin-port';
 import { EthStratumPort } from '../ports/ethstratum-port';
 import { WarthogPort } from '../ports/warthog-port';
 import type { StratumPort } from '../ports/stratum-port';
+import { describePort } from '../api/port-info';
+import { readApiSettings } from '../api/read-api-settings';
 import { startReadApi, type RunningReadApi } from '../api/start-read-api';
 import { PoolMetrics } from '../metrics/pool-metrics';
 import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
@@ -51,9 +54,11 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
   }
 
   const instanceId = config.instanceId ?? `${hostname()}-${process.pid}`;
+  const metrics = config.metrics ? new PoolMetrics() : undefined;
+  metrics?.observeNodeRpc(config.coins);
   let redis: RedisState | undefined;
   if (config.redis) {
-    redis = await startRedisState(config, config.redis, instanceId, logger);
+    redis = await startRedisState(config, config.redis, instanceId, logger, metrics);
     logger.info({ instanceId, prefix: config.redis.prefix, spoolDir: config.redis.spoolDir, accounting: config.redis.accounting.enabled }, 'shared state on redis');
   }
 
@@ -67,8 +72,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     }
   }
 
-  const metrics = config.metrics ? new PoolMetrics() : undefined;
-  const shareStore = redis && metrics ? timedShareStore(redis.shareStore, metrics.observeRedis(() => redis.spoolDepth())) : redis?.shareStore;
+  const shareStore = redis?.shareStore;
 
   const engines = new Map<string, PoolEngine>();
   for (const coinId of new Set(config.ports.map((p) => p.coin))) {
@@ -101,22 +105,27 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     engines.set(coinId, engine);
   }
 
+  // One ban list for the whole pool: a ban on any port closes the address's sessions on every port.
+  const { bans, protection } = createProtection(config.protection, logger);
   const ports: StratumPort[] = [];
   const bound: RunningPool['ports'] = [];
   for (const portConfig of config.ports) {
-    const tls = portConfig.tls && { cert: readTlsFile(portConfig.tls.certFile), key: readTlsFile(portConfig.tls.keyFile) };
+    // TLS files are re-read by the port's StratumServer when they change; check them once here for a clear error.
+    const tls = portConfig.tls !== undefined;
+    if (portConfig.tls) for (const file of [portConfig.tls.certFile, portConfig.tls.keyFile]) checkTlsFile(file);
     const engine = engines.get(portConfig.coin) as PoolEngine;
     const plugin = selectCoin(coins, portConfig.coin);
     const mask = plugin.versionRollingMask?.(config.coins[portConfig.coin] ?? {}) ?? 0;
     const portLog = logger.child({ port: portConfig.name });
     let port: StratumPort;
     if (portConfig.dialect === 'ethstratum') {
-      port = new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, tls);
+      port = new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, { protection });
     } else if (portConfig.dialect === 'warthog') {
-      port = new WarthogPort(portConfig, engine, portLog, config.log.shares, tls);
+      port = new WarthogPort(portConfig, engine, portLog, config.log.shares, { protection });
     } else {
-      port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, tls);
+      port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, { protection });
     }
+    // Refused connections (PROXY header, limits, bans) are logged by the port's StratumServer on portLog, with the reason.
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });
@@ -143,6 +152,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         difficulty: portConfig.difficulty.initial,
         vardiff: portConfig.difficulty.vardiff !== undefined,
         ...(portConfig.dialect === 'bitcoin' ? { versionRollingMask: mask.toString(16).padStart(8, '0') } : {}),
+        ...(portConfig.proxyProtocol === undefined ? {} : { proxyProtocol: portConfig.proxyProtocol }),
       },
       'pool listening',
     );
@@ -150,8 +160,17 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
 
   let api: RunningReadApi | undefined;
   if (config.api) {
-    api = await startReadApi({ host: config.api.host, port: config.api.port, accountant: redis?.accountant, engines }, logger.child({ component: 'api' }));
-    logger.info({ url: api.url }, 'read API listening');
+    api = await startReadApi(
+      {
+        ...readApiSettings(config.api),
+        accountant: redis?.accountant,
+        engines,
+        // live per-port figures for /api/ports and the dashboard; ports and bound were filled in config order above
+        ports: () => ports.map((p, i) => describePort(config.ports[i], bound[i], p)),
+      },
+      logger.child({ component: 'api' }),
+    );
+    logger.info({ url: api.url, dashboard: `${api.url}/dashboard/` }, 'read API listening');
   }
 
   let metricsServer: RunningMetricsServer | undefined;
@@ -189,8 +208,10 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
         await Promise.race([Promise.all([...engines.values()].map((e) => e.stop())), grace]);
         for (const p of ports) p.closeAll(reason);
         for (const p of ports) p.dispose?.();
+        bans?.dispose();
         await api?.close();
         await metricsServer?.close();
+        metrics?.close();
         await redis?.stop();
         logger.info({}, 'pool stopped');
       })();
@@ -199,28 +220,38 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
   };
 }
 
-/** The share store with each record() timed into the Redis latency histogram. */
-function timedShareStore(store: ShareStore, observe: (seconds: number, ok: boolean) => void): ShareStore {
-  return {
-    async record(record: ShareRecord): Promise<void> {
-      const started = process.hrtime.bigint();
-      try {
-        await store.record(record);
-        observe(Number(process.hrtime.bigint() - started) / 1e9, true);
-      } catch (error) {
-        observe(Number(process.hrtime.bigint() - started) / 1e9, false);
-        throw error;
-      }
-    },
-  };
-}
-
-function readTlsFile(file: string): Buffer {
+/** @throws LodeError('config') when a TLS file cannot be read */
+function checkTlsFile(file: string): void {
   try {
-    return readFileSync(file);
+    accessSync(file, fsConstants.R_OK);
   } catch (cause) {
     throw new LodeError('config', `cannot read TLS file ${file}: ${(cause as Error).message}`, { cause });
   }
+}
+
+/**
+ * The pool's BanManager and the protection every port applies (issue 10
+ * "Protection"), from the config's `protection` section; bans are logged at
+ * warn with the address, rule, end and reason.
+ */
+function createProtection(config: ProtectionConfig, logger: LodeLogger): { bans: BanManager | undefined; protection: PortProtectionOptions } {
+  if (!config.enabled) return { bans: undefined, protection: {} };
+  const rule = <T extends { enabled: boolean }>(r: T): Omit<T, 'enabled'> | false => {
+    if (!r.enabled) return false;
+    const { enabled: _enabled, ...settings } = r;
+    return settings;
+  };
+  const bans = new BanManager({
+    allowList: config.allowList,
+    maxTrackedAddresses: config.maxTrackedAddresses,
+    invalidShares: rule(config.invalidShares),
+    malformedMessages: rule(config.malformedMessages),
+    authFailures: rule(config.authFailures),
+    connectionRate: rule(config.connectionRate),
+  });
+  const log = logger.child({ component: 'bans' });
+  bans.bans$.subscribe((ban) => log.warn({ address: ban.address, rule: ban.rule, until: new Date(ban.until).toISOString(), reason: ban.reason }, 'address banned'));
+  return { bans, protection: { bans, escalation: rule(config.escalation) } };
 }
 
 function logStats(logger: LodeLogger, engines: ReadonlyMap<string, PoolEngine>, ports: readonly StratumPort[]): void {

@@ -19,11 +19,12 @@ const program = new Command()
   .description('Runs a devnet node, the Lode pool and a Lode miner on loopback.')
   .option('--pool-port <port>', 'stratum port of the pool', '3333')
   .option('--rpc-port <port>', 'JSON-RPC port of the devnet node', '18443')
+  .option('--api-port <port>', 'read API and dashboard (http://127.0.0.1:<port>/dashboard/); 0 turns it off', '8080')
   .option('--threads <n>', 'miner threads', '1')
   .option('--nbits <hex>', 'devnet block target (compact); the default needs about 2^27 hashes a block')
   .option('--quiet-shares', 'do not print a pool line per share')
   .parse();
-const opts = program.opts<{ poolPort: string; rpcPort: string; threads: string; nbits?: string; quietShares?: boolean }>();
+const opts = program.opts<{ poolPort: string; apiPort: string; rpcPort: string; threads: string; nbits?: string; quietShares?: boolean }>();
 
 const repo = resolve(__dirname, '../../../..');
 const entry = {
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
           },
         ],
         shutdownGraceSeconds: 3,
+        // the dashboard samples the pool's hashrate every 10 s so its chart fills within a minute
+        ...(Number(opts.apiPort) === 0 ? {} : { api: { host: '127.0.0.1', port: Number(opts.apiPort), historyIntervalSeconds: 10 } }),
       },
       null,
       2,
