@@ -107,6 +107,10 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
 
   // One ban list for the whole pool: a ban on any port closes the address's sessions on every port.
   const { bans, protection } = createProtection(config.protection, logger);
+  if (metrics !== undefined) {
+    if (bans !== undefined) metrics.addBans(bans);
+    protection.escalated = (action) => metrics.escalated(action);
+  }
   const ports: StratumPort[] = [];
   const bound: RunningPool['ports'] = [];
   for (const portConfig of config.ports) {
@@ -126,6 +130,7 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
       port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, { protection });
     }
     // Refused connections (PROXY header, limits, bans) are logged by the port's StratumServer on portLog, with the reason.
+    metrics?.addPort(portConfig.name, port.refused$);
     const address = await port.listen();
     ports.push(port);
     bound.push({ name: portConfig.name, ...address, coin: portConfig.coin });

@@ -1,6 +1,9 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Subject } from 'rxjs';
+import { BanManager } from '@lode/pool-engine';
+import type { RefusedConnection } from '@lode/stratum-core';
 import { MAX_USER_AGENTS, PoolMetrics, userAgentName } from './pool-metrics';
 
 describe('userAgentName', () => {
@@ -13,6 +16,37 @@ describe('userAgentName', () => {
 });
 
 describe('PoolMetrics', () => {
+  it('counts bans by rule, banned addresses now, refused connections by port and kind, and escalation steps', async () => {
+    const metrics = new PoolMetrics();
+    let now = 1_000_000;
+    const bans = new BanManager({ now: () => now, authFailures: { max: 1, windowSeconds: 60, banSeconds: 30 } });
+    const refused = new Subject<RefusedConnection>();
+    metrics.addBans(bans);
+    metrics.addPort('main', refused);
+    bans.ban('198.51.100.1', 60);
+    bans.recordAuthFailure('198.51.100.2');
+    bans.recordAuthFailure('198.51.100.2');
+    refused.next({ peer: { address: '198.51.100.1', port: 4000 }, kind: 'admit', reason: 'banned' });
+    refused.next({ peer: undefined, kind: 'proxy-header', reason: 'no PROXY header' });
+    metrics.escalated('resend-work');
+    metrics.escalated('drop');
+    let text = (await metrics.scrape()).body;
+    expect(text).toContain('lode_pool_bans_total{rule="manual"} 1');
+    expect(text).toContain('lode_pool_bans_total{rule="auth-failures"} 1');
+    expect(text).toContain('lode_pool_banned_addresses 2');
+    expect(text).toContain('lode_pool_refused_connections_total{port="main",kind="admit"} 1');
+    expect(text).toContain('lode_pool_refused_connections_total{port="main",kind="proxy-header"} 1');
+    expect(text).toContain('lode_pool_reject_escalations_total{action="resend-work"} 1');
+    expect(text).toContain('lode_pool_reject_escalations_total{action="drop"} 1');
+    now += 45_000; // the auth-failure ban (30 s) is over, the manual one (60 s) is not
+    text = (await metrics.scrape()).body;
+    expect(text).toContain('lode_pool_banned_addresses 1');
+    metrics.close();
+    refused.next({ peer: undefined, kind: 'port-full', reason: 'full' });
+    expect(refused.observed).toBe(false);
+    bans.dispose();
+  });
+
   it('counts connections by dialect and user agent, at most 50 names then "other", and back to zero on close', async () => {
     const metrics = new PoolMetrics();
     const engine = metrics.engineMetrics('btc');

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineMetrics, PoolEngine } from '@lode/pool-engine';
+import type { Observable, Subscription } from 'rxjs';
+import type { BanManager, EngineMetrics, EscalationAction, PoolEngine } from '@lode/pool-engine';
+import type { RefusedConnection } from '@lode/stratum-core';
 import { nodeRpcTargets, observeNodeRpc } from './node-rpc-observer';
 import { observeRedisCommands } from './redis-command-observer';
 import type { PortOpRecorder } from './timed-port';
@@ -48,6 +50,11 @@ export class PoolMetrics {
   private readonly undo: (() => void)[] = [];
   private redisOp: PortOpRecorder | undefined;
   private nodeRpcObserved = false;
+  private readonly bansTotal: Counter<'rule'>;
+  private readonly refused: Counter<'port' | 'kind'>;
+  private readonly escalations: Counter<'action'>;
+  private readonly subscriptions: Subscription[] = [];
+  private banList: BanManager | undefined;
 
   constructor() {
     const registers = [this.registry];
@@ -147,8 +154,51 @@ export class PoolMetrics {
       labelNames: ['coin', 'call'],
       registers,
     });
+    this.bansTotal = new Counter({
+      name: 'lode_pool_bans_total',
+      help: 'addresses banned, by rule (invalid-shares, malformed-messages, auth-failures, connection-rate, manual)',
+      labelNames: ['rule'],
+      registers,
+    });
+    const self = this;
+    new Gauge({
+      name: 'lode_pool_banned_addresses',
+      help: 'addresses banned now',
+      registers,
+      collect() {
+        this.set(self.banList?.list().length ?? 0);
+      },
+    });
+    this.refused = new Counter({
+      name: 'lode_pool_refused_connections_total',
+      help: 'connections refused before a session, by port and kind (proxy-header, port-full, address-full, admit = banned, tls-handshake)',
+      labelNames: ['port', 'kind'],
+      registers,
+    });
+    this.escalations = new Counter({
+      name: 'lode_pool_reject_escalations_total',
+      help: "ckpool's reject escalation steps taken on sessions whose shares are all invalid, by action (resend-work, reconnect, drop)",
+      labelNames: ['action'],
+      registers,
+    });
     // Present from the first scrape, so that dashboards and rate() see zeros.
     this.connectionsTotal.reset();
+  }
+
+  /** Counts the ban list's bans by rule and exposes how many addresses are banned now. Ended by `close()`. */
+  addBans(bans: BanManager): void {
+    this.banList = bans;
+    this.subscriptions.push(bans.bans$.subscribe((ban) => this.bansTotal.inc({ rule: ban.rule })));
+  }
+
+  /** Counts a port's refused connections by kind (StratumServer `refused$`). Ended by `close()`. */
+  addPort(port: string, refused$: Observable<RefusedConnection>): void {
+    this.subscriptions.push(refused$.subscribe((r) => this.refused.inc({ port, kind: r.kind })));
+  }
+
+  /** Counts one reject escalation step (PortProtectionOptions.escalated). */
+  escalated(action: EscalationAction): void {
+    this.escalations.inc({ action });
   }
 
   /** Exposes an engine's session and resume-hold counts under `coin`. */
@@ -277,9 +327,10 @@ export class PoolMetrics {
     return this.redisOp;
   }
 
-  /** Undoes the process-wide hooks of observeNodeRpc and observeRedis. Idempotent. */
+  /** Undoes the process-wide hooks of observeNodeRpc and observeRedis and ends the ban and port subscriptions. Idempotent. */
   close(): void {
     for (const undo of this.undo.splice(0)) undo();
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
   }
 
   /** The exposition text (Prometheus text format 0.0.4) and its content type. */

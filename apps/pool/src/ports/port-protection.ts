@@ -27,6 +27,8 @@ export interface PortProtectionOptions {
   bans?: BanManager;
   /** ckpool's reject escalation thresholds (seconds; `now` the clock in ms); absent or false: no escalation */
   escalation?: RejectEscalationOptions | false;
+  /** told of every escalation step taken (metrics) */
+  escalated?: (action: EscalationAction) => void;
 }
 
 /**
@@ -91,7 +93,7 @@ export class PortProtection {
   guard(remoteAddress: string | undefined, log: LodeLogger, close: (reason: string) => void): ConnectionGuard {
     const address = normalizeAddress(remoteAddress ?? 'unknown');
     const escalation = this.options.escalation === undefined || this.options.escalation === false ? undefined : new RejectEscalation(this.options.escalation);
-    const guard = new ConnectionGuard(address, this.options.bans, escalation, log, close, () => this.release(guard));
+    const guard = new ConnectionGuard(address, this.options.bans, escalation, log, close, () => this.release(guard), this.options.escalated);
     let set = this.byAddress.get(address);
     if (set === undefined) this.byAddress.set(address, (set = new Set()));
     set.add(guard);
@@ -128,6 +130,7 @@ export class ConnectionGuard {
     private readonly log: LodeLogger,
     private readonly close: (reason: string) => void,
     private readonly onClosed: () => void,
+    private readonly onEscalated?: (action: EscalationAction) => void,
   ) {}
 
   /** Gives the guard the session's escalation actions (once the dialect session exists). */
@@ -180,6 +183,7 @@ export class ConnectionGuard {
     if (actions === undefined) return;
     const since = this.escalation?.invalidSince;
     const detail = { action, invalidSince: since === undefined ? undefined : new Date(since).toISOString() };
+    this.onEscalated?.(action);
     switch (action) {
       case 'resend-work':
         if (actions.resendWork()) this.log.info(detail, 'reject escalation: every share invalid, current job re-sent with clean-jobs');
