@@ -58,13 +58,24 @@ function readError(error: unknown): RpcErrorBody | null | string {
 /** Members a codec of this file writes itself; an extra member may not take their names. */
 const OWN_MEMBERS = new Set(['id', 'method', 'params', 'result', 'error', 'jsonrpc']);
 
+/**
+ * Sets `key` as an own enumerable member. A plain assignment would call the
+ * `__proto__` setter for a member a peer named "__proto__" (JSON.parse keeps
+ * it as an own member), replacing the object's prototype instead of adding
+ * the member: the member was lost and its contents read through the
+ * prototype (`extra.worker` from `{"__proto__":{"worker":…}}`).
+ */
+function defineMember(target: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Top-level members beyond the codec's own, or undefined when there are none. */
 function readExtra(msg: JsonObject): RpcExtraMembers | undefined {
   let extra: Record<string, unknown> | undefined;
   for (const key of Object.keys(msg)) {
     if (OWN_MEMBERS.has(key)) continue;
     extra ??= {};
-    extra[key] = msg[key];
+    defineMember(extra, key, msg[key]);
   }
   return extra;
 }
@@ -78,7 +89,7 @@ function withExtra(message: JsonObject, extra: RpcExtraMembers | undefined): Jso
   if (extra === undefined) return message;
   for (const key of Object.keys(extra)) {
     if (OWN_MEMBERS.has(key)) throw new LodeError('protocol', `extra member ${JSON.stringify(key)} would overwrite the message's own`);
-    message[key] = extra[key];
+    defineMember(message, key, extra[key]);
   }
   return message;
 }
