@@ -39,6 +39,14 @@ export const EthProxyMethods = {
 export const ETHPROXY_JOB_HISTORY = 64;
 
 /**
+ * Names (full name, `"worker"` member, part after the dot) a submit may use
+ * for one worker, on average: a session keeps at most `maxWorkers` times
+ * this many, so that logins repeated with ever new `"worker"` members
+ * cannot grow it without bound.
+ */
+export const ETHPROXY_NAMES_PER_WORKER = 4;
+
+/**
  * EthProxy's `{code: 0, "Work not ready"}`: `eth_getWork` before the pool has
  * any job (open-ethereum-pool `proxy/handlers.go` `handleGetWorkRPC`). Not counted toward maxErrors.
  */
@@ -87,6 +95,9 @@ function workParams(job: EthClassicServerJob): string[] {
  *   wallet has no dot, else the wallet. Reply `true`, or 24 "Unauthorized
  *   worker" (refused, or more than `maxWorkers`). A worker logged in again
  *   gets `true` without asking the pool. The session is `ready` once one worker is in.
+ *   A login that would take the names a submit may use past
+ *   `ETHPROXY_NAMES_PER_WORKER * maxWorkers` (logins repeated with ever new
+ *   `"worker"` members) gets 24 "too many worker names on this connection".
  * - `eth_getWork` -> `["0x"+header, "0x"+seed, "0x"+target (64 digits),
  *   "0x"+height]` of the latest job sent, with a top-level `"algo"` member
  *   when the job's algo is not "ethash"; before login 25 "Not subscribed",
@@ -180,6 +191,10 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
     const member = readWorkerMember(extra);
     if ('bad' in member) return malformed(`eth_submitLogin ${member.bad}`);
     const workerName = member.worker !== undefined && !wallet.includes('.') ? `${wallet}.${member.worker}` : wallet;
+    const maxNames = ETHPROXY_NAMES_PER_WORKER * this.options.maxWorkers;
+    if (this.aliases.size + this.newAliases(workerName, member.worker).length > maxNames) {
+      return { error: classicError(ClassicErrors.UNAUTHORIZED, `too many worker names on this connection (at most ${maxNames})`) };
+    }
     if (this.workerNames.has(workerName)) {
       this.addAliases(workerName, member.worker);
       return ok(true);
@@ -249,13 +264,16 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
     return name;
   }
 
-  private addAliases(workerName: string, workerMember: string | undefined): void {
-    const add = (alias: string): void => {
-      if (!this.aliases.has(alias)) this.aliases.set(alias, workerName);
-    };
-    add(workerName);
-    if (workerMember !== undefined) add(workerMember);
+  /** The names a login of `workerName` (with `"worker"` member `workerMember`) would add, not yet taken. */
+  private newAliases(workerName: string, workerMember: string | undefined): string[] {
+    const names = [workerName];
+    if (workerMember !== undefined) names.push(workerMember);
     const dot = workerName.indexOf('.');
-    if (dot >= 0 && dot < workerName.length - 1) add(workerName.slice(dot + 1));
+    if (dot >= 0 && dot < workerName.length - 1) names.push(workerName.slice(dot + 1));
+    return [...new Set(names)].filter((alias) => !this.aliases.has(alias));
+  }
+
+  private addAliases(workerName: string, workerMember: string | undefined): void {
+    for (const alias of this.newAliases(workerName, workerMember)) this.aliases.set(alias, workerName);
   }
 }
