@@ -1,8 +1,10 @@
+import type { ShareVerdict } from '@lode/mining';
 import { LodeError } from '@lode/stratum-core';
 import type { IncomingNotification, IncomingRequest, InvalidLine, RpcErrorBody, RpcPeer } from '@lode/stratum-core';
 import type {
   EthClassicServerCounters,
   EthClassicServerHandler,
+  EthClassicSubscribeResult,
   EthClassicServerJob,
   EthClassicServerSession,
   EthClassicServerSessionOptions,
@@ -96,6 +98,10 @@ function checkJob(job: EthClassicServerJob): void {
  *   `handler.hashrate` (worker: the top-level `"worker"` member when it names
  *   an authorized worker, else the first authorized).
  * - anything else: 20 "Unknown method", counted under `requests.unknown`.
+ * - A pool handler that throws (or a subscribe result ES1 cannot send) gets
+ *   the request answered by {@link ClassicServerBase}'s `handlerFailure`:
+ *   its LodeError's code and message when it carries a code, else 20
+ *   "Internal error"; the connection stays.
  *
  * Jobs: nothing before subscribe and one authorized worker; until then
  * `sendJob` keeps the latest job and sends it right after the reply that
@@ -256,13 +262,18 @@ export class Es1ServerSession extends ClassicServerBase implements EthClassicSer
     if (protocol !== ES1_PROTOCOL) {
       return malformed(`mining.subscribe protocol is ${show(protocol)}, this port speaks "${ES1_PROTOCOL}"`);
     }
-    const result = await this.handler.subscribe({ dialect: 'es1', userAgent: agent });
+    let result: EthClassicSubscribeResult;
+    try {
+      result = await this.handler.subscribe({ dialect: 'es1', userAgent: agent });
+    } catch (err) {
+      return this.handlerFailure(Es1Methods.SUBSCRIBE, err);
+    }
     const { sessionId, extranonce } = result;
     if (typeof sessionId !== 'string' || sessionId.length < 1 || sessionId.length > 64 || !PRINTABLE_RE.test(sessionId)) {
-      throw new LodeError('protocol', `the pool's session id ${show(sessionId)} is not 1..64 printable characters`);
+      return this.handlerFailure(Es1Methods.SUBSCRIBE, new LodeError('protocol', `the pool's session id ${show(sessionId)} is not 1..64 printable characters`));
     }
     if (!Buffer.isBuffer(extranonce) || extranonce.length < 1 || extranonce.length > ES1_MAX_EXTRANONCE_BYTES) {
-      throw new LodeError('protocol', `the pool's extranonce is not 1..${ES1_MAX_EXTRANONCE_BYTES} bytes`);
+      return this.handlerFailure(Es1Methods.SUBSCRIBE, new LodeError('protocol', `the pool's extranonce is not 1..${ES1_MAX_EXTRANONCE_BYTES} bytes`));
     }
     this.subscribed = true;
     this.sessionIdValue = sessionId;
@@ -294,7 +305,12 @@ export class Es1ServerSession extends ClassicServerBase implements EthClassicSer
       return { error: classicError(ClassicErrors.UNAUTHORIZED, `this connection already has ${this.options.maxWorkers} workers`) };
     }
     const password = typeof rawPassword === 'string' ? rawPassword : '';
-    const ok = await this.handler.authorize({ workerName, password });
+    let ok: boolean;
+    try {
+      ok = await this.handler.authorize({ workerName, password });
+    } catch (err) {
+      return this.handlerFailure(Es1Methods.AUTHORIZE, err);
+    }
     if (ok !== true) return { error: classicError(ClassicErrors.UNAUTHORIZED, `the pool refused ${show(workerName)}`) };
     this.workers.add(workerName);
     return { result: true };
@@ -330,13 +346,18 @@ export class Es1ServerSession extends ClassicServerBase implements EthClassicSer
       };
     }
     const minerNonce = Buffer.from(minerNonceHex, 'hex');
-    const verdict = await this.handler.submit({
-      workerName,
-      jobId,
-      extranonce: Buffer.from(extranonce),
-      minerNonce,
-      nonce: Buffer.concat([extranonce, minerNonce]),
-    });
+    let verdict: ShareVerdict;
+    try {
+      verdict = await this.handler.submit({
+        workerName,
+        jobId,
+        extranonce: Buffer.from(extranonce),
+        minerNonce,
+        nonce: Buffer.concat([extranonce, minerNonce]),
+      });
+    } catch (err) {
+      return this.handlerFailure(Es1Methods.SUBMIT, err);
+    }
     if (verdict.accepted) return { result: true };
     return { error: classicRejectionError(verdict) };
   }
