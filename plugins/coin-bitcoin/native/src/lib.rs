@@ -26,4 +26,6 @@ mod shani;
 mod binding;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

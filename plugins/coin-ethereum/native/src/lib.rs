@@ -28,4 +28,6 @@ pub mod scan;
 mod binding;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

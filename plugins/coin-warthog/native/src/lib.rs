@@ -25,4 +25,6 @@ pub mod target;
 mod binding;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
