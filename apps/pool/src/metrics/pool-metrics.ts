@@ -160,13 +160,13 @@ export class PoolMetrics {
       labelNames: ['rule'],
       registers,
     });
-    const self = this;
+    const bannedNow = (): number => this.banList?.list().length ?? 0;
     new Gauge({
       name: 'lode_pool_banned_addresses',
       help: 'addresses banned now',
       registers,
       collect() {
-        this.set(self.banList?.list().length ?? 0);
+        this.set(bannedNow());
       },
     });
     this.refused = new Counter({
