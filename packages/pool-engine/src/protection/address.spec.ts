@@ -1,3 +1,4 @@
+import { BlockList } from 'node:net';
 import { AddressList, normalizeAddress } from './address';
 
 describe('normalizeAddress', () => {
@@ -50,5 +51,41 @@ describe('AddressList', () => {
     expect(() => new AddressList(['10.0.0.0/33'])).toThrow(/prefix length '33', expected 0..32/);
     expect(() => new AddressList(['2001:db8::/129'])).toThrow(/prefix length '129', expected 0..128/);
     expect(() => new AddressList(['10.0.0.0/8/1'])).toThrow(/is not an IP address or CIDR range/);
+  });
+
+  describe('when the same address is asked again (BanManager asks for every share)', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('answers from its cache without checking the BlockList again, for allowed and refused addresses alike', () => {
+      const check = jest.spyOn(BlockList.prototype, 'check');
+      const cached = new AddressList(['10.0.0.0/8', '::1']);
+      for (let i = 0; i < 5; i++) {
+        expect(cached.has('10.1.2.3')).toBe(true);
+        expect(cached.has('::ffff:10.1.2.3')).toBe(true);
+        expect(cached.has('203.0.113.7')).toBe(false);
+        expect(cached.has('::1')).toBe(true);
+      }
+      expect(check).toHaveBeenCalledTimes(4);
+      expect(cached.cachedAnswers).toBe(4);
+    });
+
+    it('remembers at most maxCached answers, forgetting the oldest, and still answers right', () => {
+      const check = jest.spyOn(BlockList.prototype, 'check');
+      const bounded = new AddressList(['10.0.0.0/8'], { maxCached: 2 });
+      expect([bounded.has('10.0.0.1'), bounded.has('10.0.0.2'), bounded.has('11.0.0.3')]).toEqual([true, true, false]);
+      expect(bounded.cachedAnswers).toBe(2);
+      expect(bounded.has('10.0.0.1')).toBe(true); // forgotten: checked again
+      expect(bounded.has('11.0.0.3')).toBe(false); // still remembered
+      expect(check).toHaveBeenCalledTimes(4);
+      expect(bounded.cachedAnswers).toBe(2);
+    });
+
+    it('remembers nothing with maxCached 0, and refuses a maxCached that is not an integer >= 0', () => {
+      const none = new AddressList(['10.0.0.0/8'], { maxCached: 0 });
+      expect(none.has('10.0.0.1')).toBe(true);
+      expect(none.cachedAnswers).toBe(0);
+      expect(() => new AddressList([], { maxCached: -1 })).toThrow(/maxCached -1 is not an integer >= 0/);
+      expect(() => new AddressList([], { maxCached: 1.5 })).toThrow(/maxCached 1.5 is not an integer >= 0/);
+    });
   });
 });

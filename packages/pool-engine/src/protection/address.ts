@@ -24,21 +24,43 @@ export function normalizeAddress(address: string): string {
   return address;
 }
 
+/** Options of an {@link AddressList}. */
+export interface AddressListOptions {
+  /**
+   * Answers of `has` remembered at once, by the address as asked (the
+   * oldest forgotten first beyond it); 0 remembers none. Integer >= 0,
+   * default 65536.
+   */
+  maxCached?: number;
+}
+
 /**
  * A set of addresses and CIDR ranges, IPv4 and IPv6 ("192.0.2.7",
  * "10.0.0.0/8", "::1", "2001:db8::/32"), matched with node's `net.BlockList`.
  * IPv4-mapped IPv6 peers ("::ffff:10.1.2.3") match IPv4 entries.
+ *
+ * The entries never change, so the answer for an address is remembered
+ * (bounded by `maxCached`): `BanManager` asks it for every share, and a
+ * `BlockList.check` (a new SocketAddress and an IPv6 regular expression) costs
+ * several µs (docs/performance.md (b)).
  */
 export class AddressList {
   private readonly list = new BlockList();
+  private readonly cache = new Map<string, boolean>();
+  private readonly maxCached: number;
   /** the entries as given */
   readonly entries: readonly string[];
 
   /**
    * @param entries addresses or CIDR ranges
-   * @throws LodeError('config') naming the first entry that is neither an IP address nor a CIDR range with a valid prefix length
+   * @throws LodeError('config') naming the first entry that is neither an IP address nor a CIDR range with a valid prefix length, or when maxCached is not an integer >= 0
    */
-  constructor(entries: readonly string[]) {
+  constructor(entries: readonly string[], options: AddressListOptions = {}) {
+    const maxCached = options.maxCached ?? 65536;
+    if (!Number.isSafeInteger(maxCached) || maxCached < 0) {
+      throw new LodeError('config', `maxCached ${maxCached} is not an integer >= 0`);
+    }
+    this.maxCached = maxCached;
     this.entries = [...entries];
     for (const entry of entries) {
       const [base, prefix, extra] = entry.trim().split('/');
@@ -59,8 +81,24 @@ export class AddressList {
     }
   }
 
+  /** Answers remembered now (at most `maxCached`; for tests and metrics). */
+  get cachedAnswers(): number {
+    return this.cache.size;
+  }
+
   /** True when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is one of the entries or inside one of the ranges; false for non-IP text. */
   has(address: string): boolean {
+    const known = this.cache.get(address);
+    if (known !== undefined) return known;
+    const answer = this.check(address);
+    if (this.maxCached > 0) {
+      if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(address, answer);
+    }
+    return answer;
+  }
+
+  private check(address: string): boolean {
     const a = normalizeAddress(address);
     if (isIPv4(a)) return this.list.check(a, 'ipv4');
     if (isIPv6(a)) return this.list.check(a, 'ipv6');

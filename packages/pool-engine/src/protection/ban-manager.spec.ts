@@ -1,3 +1,4 @@
+import { BlockList } from 'node:net';
 import type { ShareVerdict } from '@lode/mining';
 import { BanManager, type BanEvent, type BanManagerOptions } from './ban-manager';
 
@@ -159,6 +160,29 @@ describe('BanManager: allow-list', () => {
 
   it('refuses an entry that is not an address or range', () => {
     expect(() => new BanManager({ allowList: ['pool.example.com'] })).toThrow(/allow-list entry 'pool.example.com'/);
+  });
+
+  it('checks the allow-list once per address, not once per share (bounded by maxTrackedAddresses)', () => {
+    const check = jest.spyOn(BlockList.prototype, 'check');
+    try {
+      const { bans } = setup({
+        allowList: ['10.0.0.0/8'],
+        maxTrackedAddresses: 2,
+        invalidShares: { minShares: 1000, windowSeconds: 60, maxInvalidRatio: 0.5, banSeconds: 60 },
+      });
+      for (let i = 0; i < 50; i++) {
+        expect(bans.recordShare('10.0.0.1', false)).toBe(false);
+        expect(bans.recordShare('203.0.113.7', true)).toBe(false);
+      }
+      expect(check).toHaveBeenCalledTimes(2);
+      expect(bans.trackedAddresses).toBe(1);
+      for (const a of ['203.0.113.8', '203.0.113.9', '10.0.0.1']) bans.recordShare(a, true);
+      // three more addresses through a cache of 2: '10.0.0.1' was forgotten and is checked again, and still allowed
+      expect(check).toHaveBeenCalledTimes(5);
+      expect(bans.isAllowed('10.0.0.1')).toBe(true);
+    } finally {
+      check.mockRestore();
+    }
   });
 });
 

@@ -146,7 +146,9 @@ export class BanManager {
   /** @throws LodeError('config') on an allow-list entry that is not an address or CIDR range, or a rule value out of range */
   constructor(options: BanManagerOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.allow = new AddressList(options.allowList ?? []);
+    this.maxTracked = positiveInteger('maxTrackedAddresses', options.maxTrackedAddresses ?? 65536);
+    // The allow-list's answers are remembered for as many addresses as are tracked.
+    this.allow = new AddressList(options.allowList ?? [], { maxCached: this.maxTracked });
     this.rules = {
       invalidShares: pick(options.invalidShares, DEFAULT_BAN_RULES.invalidShares),
       malformedMessages: pick(options.malformedMessages, DEFAULT_BAN_RULES.malformedMessages),
@@ -154,7 +156,6 @@ export class BanManager {
       connectionRate: pick(options.connectionRate, DEFAULT_BAN_RULES.connectionRate),
     };
     checkRules(this.rules);
-    this.maxTracked = positiveInteger('maxTrackedAddresses', options.maxTrackedAddresses ?? 65536);
     this.maxBans = positiveInteger('maxBans', options.maxBans ?? 65536);
     this.longestWindowMs =
       Math.max(

@@ -1,5 +1,6 @@
 /* Protection: bans and ckpool's reject escalation (issue 10). */
 export { AddressList, normalizeAddress } from './address';
+export type { AddressListOptions } from './address';
 export { EventWindow, ShareWindow, SHARE_WINDOW_SLICES } from './event-window';
 export { BanManager, DEFAULT_BAN_RULES } from './ban-manager';
 export type { BanEntry, BanEvent, BanManagerOptions, BanRule, InvalidShareRuleOptions, RateRuleOptions } from './ban-manager';
