@@ -67,6 +67,34 @@ describe('PoolMetrics', () => {
     expect(text).toContain('lode_pool_connections{coin="btc",dialect="bitcoin",user_agent="none"} 0');
   });
 
+  it('counts every share between scrapes exactly, per coin, verdict and reason (counts bound once, added at collect)', async () => {
+    const metrics = new PoolMetrics();
+    const btc = metrics.engineMetrics('btc');
+    const ltc = metrics.engineMetrics('ltc');
+    for (let i = 0; i < 1000; i++) btc.shareJudged?.('accepted', 'none', 0.0001);
+    for (let i = 0; i < 7; i++) btc.shareJudged?.('rejected', 'low-difficulty', 0.0001);
+    ltc.shareJudged?.('accepted', 'stale', 0.0001);
+    let text = (await metrics.scrape()).body;
+    expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="accepted",reason="none"} 1000');
+    expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="rejected",reason="low-difficulty"} 7');
+    expect(text).toContain('lode_pool_shares_total{coin="ltc",verdict="accepted",reason="stale"} 1');
+    expect(text).toContain('lode_pool_shares_total{coin="ltc",verdict="accepted",reason="none"} 0');
+    expect(text).toContain('lode_pool_share_validation_seconds_count{coin="btc"} 1007');
+    // a scrape with nothing new changes nothing; later shares add to the totals
+    expect((await metrics.scrape()).body).toContain('lode_pool_shares_total{coin="btc",verdict="accepted",reason="none"} 1000');
+    btc.shareJudged?.('accepted', 'none', 0.0001);
+    btc.shareJudged?.('rejected', 'duplicate', 0.0001);
+    text = (await metrics.scrape()).body;
+    expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="accepted",reason="none"} 1001');
+    expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="rejected",reason="duplicate"} 1');
+    expect(text).toContain('lode_pool_shares_total{coin="btc",verdict="rejected",reason="low-difficulty"} 7');
+    // read through the registry's JSON too (prom-client calls collect there as well)
+    btc.shareJudged?.('accepted', 'none', 0.0001);
+    const json = await metrics.registry.getSingleMetric('lode_pool_shares_total')?.get();
+    const accepted = json?.values.find((v) => v.labels['coin'] === 'btc' && v.labels['reason'] === 'none');
+    expect(accepted?.value).toBe(1002);
+  });
+
   it('counts shares by verdict and reason with the validation histogram, and blocks by result', async () => {
     const metrics = new PoolMetrics();
     const engine = metrics.engineMetrics('btc');

@@ -19,6 +19,12 @@ export function userAgentName(agent: string): string {
   return name === '' ? 'none' : name;
 }
 
+/** Shares of one (coin, verdict, reason) judged since the last collect of `lode_pool_shares_total`. */
+interface PendingShares {
+  readonly labels: { coin: string; verdict: string; reason: string };
+  count: number;
+}
+
 /**
  * The pool's Prometheus metrics (issue 10; docs/metrics.md lists each with
  * its unit). One Registry per pool; `engineMetrics(coin)` gives the
@@ -55,6 +61,13 @@ export class PoolMetrics {
   private readonly escalations: Counter<'action'>;
   private readonly subscriptions: Subscription[] = [];
   private banList: BanManager | undefined;
+  /**
+   * Shares judged since the last scrape, by coin, verdict and reason: added
+   * to `lode_pool_shares_total` when it is collected (every scrape), so a
+   * share costs two Map lookups instead of prom-client hashing a label
+   * object (docs/performance.md (b)). Bounded by the reasons the engine has.
+   */
+  private readonly pendingShares: PendingShares[] = [];
 
   constructor() {
     const registers = [this.registry];
@@ -90,11 +103,19 @@ export class PoolMetrics {
         for (const [coin, engine] of engines) this.set({ coin }, engine.resumeHolds);
       },
     });
+    const pendingShares = this.pendingShares;
     this.shares = new Counter({
       name: 'lode_pool_shares_total',
       help: 'shares judged, by verdict (accepted|rejected) and reason (none, stale for accepted-stale, else the reject reason)',
       labelNames: ['coin', 'verdict', 'reason'],
       registers,
+      collect() {
+        for (const pending of pendingShares) {
+          if (pending.count === 0) continue;
+          this.inc(pending.labels, pending.count);
+          pending.count = 0;
+        }
+      },
     });
     this.validation = new Histogram({
       name: 'lode_pool_share_validation_seconds',
@@ -214,6 +235,9 @@ export class PoolMetrics {
     this.nodeCallErrors.inc({ coin, call: 'submitBlock' }, 0);
     this.vardiff.inc({ coin, direction: 'up' }, 0);
     this.vardiff.inc({ coin, direction: 'down' }, 0);
+    // bound once per coin (and per verdict and reason below), not per share
+    const validation = this.validation.labels({ coin });
+    const shares = new Map<string, Map<string, PendingShares>>();
     return {
       sessionOpened: (dialect) => {
         this.connectionsTotal.inc({ coin, dialect });
@@ -227,8 +251,16 @@ export class PoolMetrics {
         this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agentLabel(agent) });
       },
       shareJudged: (verdict, reason, seconds) => {
-        this.shares.inc({ coin, verdict, reason });
-        this.validation.observe({ coin }, seconds);
+        let byReason = shares.get(verdict);
+        if (byReason === undefined) shares.set(verdict, (byReason = new Map()));
+        let pending = byReason.get(reason);
+        if (pending === undefined) {
+          pending = { labels: { coin, verdict, reason }, count: 0 };
+          byReason.set(reason, pending);
+          this.pendingShares.push(pending);
+        }
+        pending.count++;
+        validation.observe(seconds);
       },
       jobFannedOut: (seconds, sessions, clean) => {
         this.fanout.observe({ coin, clean: String(clean) }, seconds);
