@@ -44,6 +44,32 @@ describe('mining.notify params', () => {
       expect(decodeNotifyParams(WIRE_125552)).toEqual(JOB_125552);
     });
 
+    it('encodes frozen params once: the same frozen array for every later call (one job, many sessions)', () => {
+      const frozen = Object.freeze({ ...JOB_125552, merkleBranches: Object.freeze([...JOB_125552.merkleBranches]) as string[] });
+      const first = encodeNotifyParams(frozen);
+      expect(first).toEqual(WIRE_125552);
+      expect(encodeNotifyParams(frozen)).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first[4])).toBe(true);
+      expect(JSON.stringify(first)).toBe(JSON.stringify(WIRE_125552));
+    });
+
+    it('encodes params that can still change afresh on every call', () => {
+      const open = { ...JOB_125552, merkleBranches: [...JOB_125552.merkleBranches] };
+      const first = encodeNotifyParams(open);
+      expect(encodeNotifyParams(open)).not.toBe(first);
+      open.ntime = 0x4dd7f5c8;
+      expect(encodeNotifyParams(open)[7]).toBe('4dd7f5c8');
+      // frozen object, branches not frozen: not remembered either
+      const halfFrozen = Object.freeze({ ...JOB_125552, merkleBranches: [...JOB_125552.merkleBranches] });
+      expect(encodeNotifyParams(halfFrozen)).not.toBe(encodeNotifyParams(halfFrozen));
+    });
+
+    it('throws for frozen params out of shape on every call (nothing remembered)', () => {
+      const bad = Object.freeze({ ...JOB_125552, prevhash: 'zz', merkleBranches: Object.freeze([]) as unknown as string[] });
+      expect(() => encodeNotifyParams(bad)).toThrow(/prevhash/);
+      expect(() => encodeNotifyParams(bad)).toThrow(/prevhash/);
+    });
+
     it('ignores items after the ninth and lower-cases hex', () => {
       const upper = [...WIRE_125552, 'extra'];
       upper[6] = '1A44B9F2';

@@ -194,13 +194,36 @@ function requireExtranonce1(value: unknown, field: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+/** Encoded params of frozen NotifyParams, by the params object (see encodeNotifyParams). */
+const encodedNotify = new WeakMap<NotifyParams, unknown[]>();
+
 /**
  * Encodes a job as `mining.notify` params (9 items).
  *
+ * When `p` and its `merkleBranches` are frozen (`Object.freeze`: nothing in
+ * them can change), the params are checked and encoded once and the same
+ * frozen array is returned for every later call with that object: a pool
+ * that hands one frozen object per job to all its sessions pays the hex
+ * checks once per job, not once per session (docs/performance.md (c)).
+ * Other objects are encoded afresh on each call.
+ *
+ * @returns the 9 params in wire order (frozen when `p` is)
  * @throws LodeError('protocol') if a field is out of shape (prevhash or a branch not 64 hex digits, a uint32 out of range)
  * @see facts/bitcoin-stratum.md rules 2 and 3
  */
 export function encodeNotifyParams(p: NotifyParams): unknown[] {
+  if (!Object.isFrozen(p) || !Object.isFrozen(p.merkleBranches)) return encodeNotifyParamsOnce(p);
+  let params = encodedNotify.get(p);
+  if (params === undefined) {
+    params = encodeNotifyParamsOnce(p);
+    Object.freeze(params[4]);
+    Object.freeze(params);
+    encodedNotify.set(p, params);
+  }
+  return params;
+}
+
+function encodeNotifyParamsOnce(p: NotifyParams): unknown[] {
   return [
     p.jobId,
     requireHash(p.prevhash, 'prevhash'),
