@@ -3,7 +3,7 @@ export { LodeError } from './errors';
 export type { LodeErrorKind, LodeErrorOptions } from './errors';
 
 /* Logging */
-export { silentLogger } from './logger';
+export { lazyChildLogger, silentLogger } from './logger';
 export type { LodeLogger } from './logger';
 
 /* Framing */
@@ -34,11 +34,12 @@ export type {
   IncomingRequest,
   InvalidLine,
   RpcPeerCounters,
+  RpcPeerHandler,
   RpcPeerOptions,
 } from './rpc/rpc-peer';
 
 /* Transport */
-export type { CloseInfo, ConnectionCounters, LineTransport } from './transport/line-transport';
+export type { CloseInfo, ConnectionCounters, LineSink, LineTransport } from './transport/line-transport';
 export type { ConnectionOptions } from './transport/connection-options';
 export { StratumConnection } from './transport/stratum-connection';
 export { StratumServer } from './transport/stratum-server';

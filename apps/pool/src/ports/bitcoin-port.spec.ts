@@ -60,6 +60,8 @@ const portConfig: PortConfig = {
 class RawMiner {
   private buffer = '';
   readonly lines: Record<string, unknown>[] = [];
+  /** the same lines as received, without the newline */
+  readonly raw: string[] = [];
   private wake?: () => void;
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
@@ -67,6 +69,7 @@ class RawMiner {
       this.buffer += chunk;
       let i: number;
       while ((i = this.buffer.indexOf('\n')) >= 0) {
+        this.raw.push(this.buffer.slice(0, i));
         this.lines.push(JSON.parse(this.buffer.slice(0, i)) as Record<string, unknown>);
         this.buffer = this.buffer.slice(i + 1);
         this.wake?.();
@@ -119,6 +122,26 @@ describe('BitcoinPort', () => {
     port.closeAll('test over');
     await port.stopAccepting();
     await engine.stop();
+  });
+
+  describe('when a job is fanned out to several sessions', () => {
+    it('writes every session the same mining.notify line, byte for byte the wire form', async () => {
+      await start(0x20000000);
+      const [a, b] = [await miner(), await miner()];
+      for (const m of [a, b]) {
+        m.send({ id: 1, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] });
+        m.send({ id: 2, method: 'mining.authorize', params: ['worker', 'x'] });
+      }
+      const lines: string[] = [];
+      for (const m of [a, b]) {
+        const notify = await m.until((l) => l['method'] === 'mining.notify');
+        lines.push(m.raw[m.lines.indexOf(notify)] as string);
+      }
+      // facts/bitcoin-stratum.md rule 2: [job_id, prevhash, coinb1, coinb2, branches, version, nbits, ntime, clean]
+      const jobId = JSON.stringify((JSON.parse(lines[0] as string) as { params: unknown[] }).params[0]);
+      const expected = `{"id":null,"method":"mining.notify","params":[${jobId},"${'00'.repeat(32)}","01","02",[],"20000000","1d00ffff","5f5e1000",true]}`;
+      expect(lines).toEqual([expected, expected]);
+    });
   });
 
   describe('when a Bitaxe-style miner configures version rolling', () => {

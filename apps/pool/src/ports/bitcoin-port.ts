@@ -2,7 +2,7 @@ import type { Observable } from 'rxjs';
 import { BitcoinServerSession, type BitcoinServerHandler } from '@lode/dialect-bitcoin';
 import type { CoinJob } from '@lode/plugin-api';
 import type { MinerSession, PoolEngine } from '@lode/pool-engine';
-import { classicCodec, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
+import { classicCodec, lazyChildLogger, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
 import { PortProtection, type PortOptions } from './port-protection';
@@ -111,7 +111,9 @@ export class BitcoinPort {
 
   private accept(conn: StratumConnection): void {
     this.counters.connectionsTotal++;
-    const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+    // The connection's one logger, handed down to the peer, the guard and the
+    // dialect session; a pino child is made only once it logs.
+    const log = lazyChildLogger(this.logger, { conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
     const guard = this.protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));

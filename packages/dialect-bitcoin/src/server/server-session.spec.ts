@@ -598,6 +598,28 @@ describe('BitcoinServerSession', () => {
       });
     });
 
+    it('ends its subscriptions, even to a transport stream that never completes', () => {
+      const transport = new FramingTransport();
+      const pool = fakePool();
+      new BitcoinServerSession(new RpcPeer(transport, classicCodec), pool);
+      expect(transport.framingObserved).toBe(true);
+      transport.close('test over');
+      expect(transport.framingObserved).toBe(false);
+      expect(pool.closedWith).toEqual([{ reason: 'test over', byPeer: false }]);
+    });
+
+    it('tells the handler once when the peer was closed before the session was made, and subscribes to nothing', () => {
+      const transport = new FramingTransport();
+      const peer = new RpcPeer(transport, classicCodec);
+      transport.close('gone early');
+      const pool = fakePool();
+      const session = new BitcoinServerSession(peer, pool);
+      expect(pool.closedWith).toEqual([{ reason: 'gone early', byPeer: false }]);
+      expect(transport.framingObserved).toBe(false);
+      expect(session.isClosed).toBe(true);
+      expect(session.counters).toEqual({ requests: {}, errors: {}, invalidLines: 0, framingErrors: 0 });
+    });
+
     it('does not hand requests still queued to the pool', async () => {
       const { miner, pool, session } = await handshake();
       let release!: (ok: boolean) => void;
@@ -641,6 +663,11 @@ class FramingTransport implements LineTransport {
     this.closed.next({ reason, byPeer: false });
     this.closed.complete();
     this.lines.complete();
+  }
+
+  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
+  get framingObserved(): boolean {
+    return this.framing.observed;
   }
 
   /** As a real transport does: emit the framing error, then close. */

@@ -1,7 +1,7 @@
-import { LodeError, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
+import { lazyChildLogger, LodeError, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
 import type { CloseInfo, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
-import { Subscription, take, takeUntil } from 'rxjs';
+import { Subscription } from 'rxjs';
 import type { MinerInfo } from '../configure/configure-messages';
 import { encodeVersionMaskParams } from '../configure/configure-messages';
 import { ConfigureRegistry } from '../configure/registry';
@@ -33,6 +33,16 @@ const METHODS: ReadonlyMap<string, ServerMethodHandler> = new Map<string, Server
   [BitcoinMethods.PING, handlePing],
   [BitcoinMethods.CONFIGURE, handleConfigure],
 ]);
+
+/** The dialect session's logger bindings, shared by every session. */
+const LOG_BINDINGS = { dialect: 'bitcoin', side: 'server' };
+
+let sharedDefaultRegistry: ConfigureRegistry | undefined;
+
+/** The registry of the default extensions, one per process: it holds no per-session state. */
+function defaultRegistry(): ConfigureRegistry {
+  return (sharedDefaultRegistry ??= new ConfigureRegistry());
+}
 
 /** The key under which requests for methods this session does not know are counted. */
 export const UNKNOWN_METHOD_KEY = 'unknown';
@@ -90,8 +100,9 @@ export class BitcoinServerSession {
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private closedInfo: CloseInfo | undefined;
-  private readonly requestCounts = new Map<string, number>();
-  private readonly errorCounts = new Map<number, number>();
+  // Created on first use: most idle sessions never count anything beyond their handshake.
+  private requestCounts: Map<string, number> | undefined;
+  private errorCounts: Map<number, number> | undefined;
   private invalidLines = 0;
   private framingErrorCount = 0;
 
@@ -107,7 +118,8 @@ export class BitcoinServerSession {
     private readonly handler: BitcoinServerHandler,
     options: BitcoinServerSessionOptions = {},
   ) {
-    this.logger = (options.logger ?? silentLogger).child({ dialect: 'bitcoin', side: 'server' });
+    // Made on first use: an idle session logs nothing.
+    this.logger = lazyChildLogger(options.logger ?? silentLogger, LOG_BINDINGS);
     this.maxPending = options.maxPendingRequests ?? 128;
     this.gate = new SubscribeGate(options.maxQueuedBeforeSubscribe ?? 64);
     this.ctx = {
@@ -115,32 +127,32 @@ export class BitcoinServerSession {
       state: this.state,
       logger: this.logger,
       versionRolling: checkVersionRolling(options.versionRolling),
-      configure: new ConfigureRegistry(options.configureExtensions),
+      configure: options.configureExtensions === undefined ? defaultRegistry() : new ConfigureRegistry(options.configureExtensions),
       maxWorkers: options.maxWorkers ?? 256,
     };
 
-    const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(
-      peer.requests$
-        .pipe(takeUntil(closed$))
-        .subscribe((req) => this.enqueue(() => this.answer(req.id, req.method, req.params))),
-    );
-    this.subscriptions.add(
-      peer.notifications$
-        .pipe(takeUntil(closed$))
-        .subscribe((n) => this.enqueue(() => this.onNotification(n.method, n.params))),
-    );
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
-        this.invalidLines++;
-        this.enqueue(() => this.answerInvalid(bad.id, bad.reason, bad.line));
-      }),
-    );
+    // Linked by callbacks (RpcPeer.handle): four subscriptions per session
+    // cost more than the rest of the session. A peer already handled by
+    // another owner gets plain subscriptions, all ended in onClosed (closed$
+    // replays to a late subscriber; `subscriptions` is then closed already and
+    // ends each one added after).
+    const subs = this.subscriptions;
+    const linked = peer.handle({
+      request: (req) => this.enqueue(() => this.answer(req.id, req.method, req.params)),
+      notification: (n) => this.enqueue(() => this.onNotification(n.method, n.params)),
+      invalid: (bad) => this.onInvalid(bad.id, bad.reason, bad.line),
+      closed: (info) => this.onClosed(info),
+    });
+    if (!linked) {
+      subs.add(peer.closed$.subscribe((info) => this.onClosed(info)));
+      subs.add(peer.requests$.subscribe((req) => this.enqueue(() => this.answer(req.id, req.method, req.params))));
+      subs.add(peer.notifications$.subscribe((n) => this.enqueue(() => this.onNotification(n.method, n.params))));
+      subs.add(peer.invalid$.subscribe((bad) => this.onInvalid(bad.id, bad.reason, bad.line)));
+    }
     // Answered synchronously: the transport closes itself right after this
     // emission and flushes what was sent from inside it.
-    this.subscriptions.add(
-      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
+    subs.add(
+      peer.framingErrors$.subscribe((err) => {
         this.framingErrorCount++;
         this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
       }),
@@ -214,8 +226,8 @@ export class BitcoinServerSession {
   /** A snapshot of this session's counters. */
   get counters(): BitcoinServerCounters {
     return {
-      requests: Object.fromEntries(this.requestCounts),
-      errors: Object.fromEntries(this.errorCounts),
+      requests: this.requestCounts === undefined ? {} : Object.fromEntries(this.requestCounts),
+      errors: this.errorCounts === undefined ? {} : Object.fromEntries(this.errorCounts),
       invalidLines: this.invalidLines,
       framingErrors: this.framingErrorCount,
     };
@@ -441,6 +453,11 @@ export class BitcoinServerSession {
     if ('error' in reply) this.logger.debug({ error: reply.error }, 'suggest_difficulty notification refused');
   }
 
+  private onInvalid(id: RpcId, reason: string, line: string): void {
+    this.invalidLines++;
+    this.enqueue(() => this.answerInvalid(id, reason, line));
+  }
+
   private answerInvalid(id: RpcId, reason: string, line: string): void {
     const kind = classifyInvalid(line);
     if (kind === 'response') {
@@ -457,13 +474,15 @@ export class BitcoinServerSession {
     if ('result' in reply) {
       this.peer.respond(id, reply.result);
     } else {
-      this.errorCounts.set(reply.error.code, (this.errorCounts.get(reply.error.code) ?? 0) + 1);
+      const errors = (this.errorCounts ??= new Map<number, number>());
+      errors.set(reply.error.code, (errors.get(reply.error.code) ?? 0) + 1);
       this.peer.respondError(id, reply.error);
     }
   }
 
   private countRequest(key: string): void {
-    this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
+    const requests = (this.requestCounts ??= new Map<string, number>());
+    requests.set(key, (requests.get(key) ?? 0) + 1);
   }
 
   private onClosed(info: CloseInfo): void {

@@ -130,6 +130,48 @@ describe('RpcPeer', () => {
     });
   });
 
+  describe('when an owner is linked by handle()', () => {
+    it('calls it just before each stream, the close once, and takes only one owner', async () => {
+      setup();
+      const seen: string[] = [];
+      const linked = server.handle({
+        request: (req) => seen.push(`handler request ${req.method} ${req.id}`),
+        notification: (n) => seen.push(`handler notification ${n.method}`),
+        invalid: (bad) => seen.push(`handler invalid ${bad.reason}`),
+        closed: (info) => seen.push(`handler closed ${info.reason}`),
+      });
+      expect(linked).toBe(true);
+      expect(server.handle({ request: () => 0, notification: () => 0, invalid: () => 0, closed: () => 0 })).toBe(false);
+      server.requests$.subscribe({ next: (req) => seen.push(`requests$ ${req.id}`), complete: () => seen.push('requests$ complete') });
+      server.closed$.subscribe((info) => seen.push(`closed$ ${info.reason}`));
+      void client.request('mining.subscribe', []).catch(() => undefined);
+      client.notify('mining.suggest_difficulty', [0.5]);
+      clientEnd.send('not json');
+      client.close('bye');
+      await firstValueFrom(server.closed$);
+      expect(seen).toEqual([
+        'handler request mining.subscribe 1',
+        'requests$ 1',
+        'handler notification mining.suggest_difficulty',
+        expect.stringMatching(/^handler invalid /),
+        'handler closed bye',
+        'closed$ bye',
+        'requests$ complete',
+      ]);
+    });
+
+    it('tells an owner linked after the close at once, and streams first read then are complete', async () => {
+      setup();
+      server.close('gone');
+      const closed: string[] = [];
+      server.handle({ request: () => 0, notification: () => 0, invalid: () => 0, closed: (info) => closed.push(info.reason) });
+      expect(closed).toEqual(['gone']);
+      await expect(firstValueFrom(server.closed$)).resolves.toEqual({ reason: 'gone', byPeer: false });
+      await expect(firstValueFrom(server.requests$.pipe(toArray()))).resolves.toEqual([]);
+      await expect(firstValueFrom(server.invalid$.pipe(toArray()))).resolves.toEqual([]);
+    });
+  });
+
   describe('when a line cannot be decoded', () => {
     it('emits it on invalid$ with the id when one was readable', async () => {
       setup();

@@ -30,6 +30,8 @@ export interface ConnectionCounters {
  * - `closed$` emits once, then completes.
  * - `send()` takes one line without terminator; a send queue over its cap
  *   closes the transport with a logged reason ("send queue over 1048576 bytes").
+ * - `attach()`, when a transport has it, links one owner (RpcPeer) by plain
+ *   callbacks instead of subscriptions (cheaper per connection).
  */
 export interface LineTransport {
   readonly lines$: Observable<string>;
@@ -38,4 +40,20 @@ export interface LineTransport {
   readonly isClosed: boolean;
   send(line: string): void;
   close(reason: string): void;
+  /**
+   * Optional. Links the transport's one owner by callbacks: `sink.line` gets
+   * each received line just before `lines$` emits it, and `sink.closed` the
+   * close just before `closed$` emits (at once when already closed). Returns
+   * false, linking nothing, when a sink is already attached: the caller then
+   * subscribes to the streams.
+   */
+  attach?(sink: LineSink): boolean;
+}
+
+/** The callbacks of a transport's owner (see {@link LineTransport.attach}); neither may throw. */
+export interface LineSink {
+  /** one received line, without its terminator */
+  line(line: string): void;
+  /** called once when the transport closes */
+  closed(info: CloseInfo): void;
 }

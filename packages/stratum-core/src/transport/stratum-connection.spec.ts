@@ -76,6 +76,39 @@ describe('StratumConnection', () => {
     });
   });
 
+  describe('when several lines are sent in one turn', () => {
+    it('writes them together, in order, and counts each', async () => {
+      await start();
+      const raw = await client();
+      const conn = await accepted();
+      const sent = Array.from({ length: 40 }, (_, i) => `{"id":${i + 1},"result":true,"error":null}`);
+      for (const line of sent) conn.send(line);
+      expect(conn.counters.linesOut).toBe(40);
+      expect(conn.counters.bytesOut).toBe(sent.reduce((n, l) => n + l.length + 1, 0));
+      conn.close('done');
+      await raw.ended;
+      expect(raw.lines).toEqual(sent);
+    });
+
+    it('still closes a peer that never reads when the lines are small', async () => {
+      const cap = 64 * 1024;
+      await start({ maxSendQueueBytes: cap });
+      const raw = await client();
+      raw.socket.pause();
+      const conn = await accepted();
+      const line = `{"id":null,"method":"mining.notify","params":["${'ab'.repeat(240)}"]}`;
+      // 500 lines a turn: each turn is one write; the kernel's buffers fill, then our queue passes the cap.
+      for (let turn = 0; turn < 400 && !conn.isClosed; turn++) {
+        for (let i = 0; i < 500; i++) conn.send(line);
+        await new Promise<void>((done) => setImmediate(done));
+      }
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({
+        reason: `send queue over ${cap} bytes (peer not reading)`,
+        byPeer: false,
+      });
+    });
+  });
+
   describe('when the peer closes', () => {
     it('emits closed$ with "peer closed", byPeer true, and completes lines$', async () => {
       await start();
@@ -96,6 +129,50 @@ describe('StratumConnection', () => {
       const info = await firstValueFrom(conn.closed$);
       expect(info.byPeer).toBe(true);
       expect(info.reason).toMatch(/ECONNRESET/);
+    });
+  });
+
+  describe('when streams are first read after the close', () => {
+    it('replays the close and completes lines$ and framingErrors$ at once', async () => {
+      await start();
+      const raw = await client();
+      const conn = await accepted();
+      raw.socket.end();
+      await raw.ended;
+      while (!conn.isClosed) await new Promise<void>((done) => setImmediate(done));
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'peer closed', byPeer: true });
+      await expect(firstValueFrom(conn.lines$.pipe(toArray()))).resolves.toEqual([]);
+      await expect(firstValueFrom(conn.framingErrors$.pipe(toArray()))).resolves.toEqual([]);
+    });
+  });
+
+  describe('when an owner attaches by callbacks', () => {
+    it('gets each line before lines$, the close once before closed$, and only one owner may attach', async () => {
+      await start();
+      const raw = await client();
+      const conn = await accepted();
+      const seen: string[] = [];
+      const sink = { line: (line: string) => seen.push(`sink ${line}`), closed: (info: { reason: string }) => seen.push(`sink closed ${info.reason}`) };
+      expect(conn.attach(sink)).toBe(true);
+      expect(conn.attach(sink)).toBe(false);
+      conn.lines$.subscribe({ next: (line) => seen.push(`lines$ ${line}`), complete: () => seen.push('lines$ complete') });
+      conn.closed$.subscribe((info) => seen.push(`closed$ ${info.reason}`));
+      conn.onClose((info) => seen.push(`onClose ${info.reason}`));
+      raw.socket.end('{"id":1}\n{"id":2}\n');
+      await firstValueFrom(conn.closed$);
+      expect(seen).toEqual([
+        'sink {"id":1}',
+        'lines$ {"id":1}',
+        'sink {"id":2}',
+        'lines$ {"id":2}',
+        'sink closed peer closed',
+        'onClose peer closed',
+        'closed$ peer closed',
+        'lines$ complete',
+      ]);
+      const late: string[] = [];
+      conn.onClose((info) => late.push(info.reason));
+      expect(late).toEqual(['peer closed']);
     });
   });
 

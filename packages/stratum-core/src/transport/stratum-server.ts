@@ -333,7 +333,7 @@ export class StratumServer {
       return;
     }
     this.open.add(conn);
-    conn.closed$.subscribe(() => {
+    conn.onClose(() => {
       this.open.delete(conn);
       release();
     });
