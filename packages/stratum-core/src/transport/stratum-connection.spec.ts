@@ -90,6 +90,23 @@ describe('StratumConnection', () => {
       expect(raw.lines).toEqual(sent);
     });
 
+    it('flushes every connection that wrote in the turn at its end, without a close (a job fanned out)', async () => {
+      await start();
+      const raws: RawClient[] = [];
+      const accepted3: StratumConnection[] = [];
+      for (let i = 0; i < 3; i++) {
+        raws.push(await client());
+        while (conns.length <= i) await new Promise<void>((done) => setImmediate(done));
+        accepted3.push(conns[i]);
+      }
+      const notify = '{"id":null,"method":"mining.notify","params":["1"]}';
+      for (const conn of accepted3) conn.send(notify);
+      for (const raw of raws) {
+        while (raw.lines.length === 0) await new Promise<void>((done) => setTimeout(done, 5));
+        expect(raw.lines).toEqual([notify]);
+      }
+    });
+
     it('still closes a peer that never reads when the lines are small', async () => {
       const cap = 64 * 1024;
       await start({ maxSendQueueBytes: cap });

@@ -201,7 +201,7 @@ export class StratumConnection implements LineTransport {
       this.corked = true;
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(this.onFlushTimer);
+        scheduleFlush(this);
       }
     }
     this.socket.write(data);
@@ -219,10 +219,11 @@ export class StratumConnection implements LineTransport {
     this.endGracefully();
   }
 
-  private readonly onFlushTimer = (): void => {
+  /** @internal The end of the turn in which this connection corked (see scheduleFlush); not for callers. */
+  flushAtTurnEnd(): void {
     this.flushScheduled = false;
     this.flush();
-  };
+  }
 
   /** Uncorks what this turn wrote, then applies the send-queue cap to what the peer has not taken. */
   private flush(): void {
@@ -297,4 +298,31 @@ export class StratumConnection implements LineTransport {
     this.linesSubject?.complete();
     this.framingSubject?.complete();
   }
+}
+
+/**
+ * Connections corked during this event-loop turn, flushed together by one
+ * `setImmediate` at its end: a job fanned out to 10,000 sessions schedules
+ * one callback, not 10,000.
+ */
+let turnEnd: StratumConnection[] = [];
+
+function scheduleFlush(connection: StratumConnection): void {
+  if (turnEnd.length === 0) setImmediate(flushTurn);
+  turnEnd.push(connection);
+}
+
+function flushTurn(): void {
+  const connections = turnEnd;
+  turnEnd = [];
+  // One connection's close handler throwing must not leave the others corked.
+  let failure: { error: unknown } | undefined;
+  for (const connection of connections) {
+    try {
+      connection.flushAtTurnEnd();
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }
