@@ -10,7 +10,7 @@ import { WarthogMiner } from '../warthog/warthog-miner';
 import { Miner } from '../miner';
 import { MINER_VERSION } from '../miner-options';
 import { MinerMetrics } from '../metrics/miner-metrics';
-import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
+import { startMetricsServer, type RunningMetricsServer } from '@lode/observability';
 import { createMinerLogger } from './create-logger';
 import type { TextSink } from './human-log-stream';
 import { buildMinerCommand, type MinerCliConfig, minerCliConfig } from './miner-cli';

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Observable, Subscription } from 'rxjs';
-import { shareReasonLabel } from './share-reason';
+import { shareReasonLabel } from '@lode/observability';
 
 /** The connection states of `lode_miner_connection_state`, in the order a connection goes through them. */
 export const MINER_CONNECTION_STATES = ['connecting', 'connected', 'subscribed', 'authorized', 'disconnected'] as const;

@@ -17,7 +17,7 @@ import { describePort } from '../api/port-info';
 import { readApiSettings } from '../api/read-api-settings';
 import { startReadApi, type RunningReadApi } from '../api/start-read-api';
 import { PoolMetrics } from '../metrics/pool-metrics';
-import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
+import { startMetricsServer, type RunningMetricsServer } from '@lode/observability';
 import { startRedisState, type RedisState } from './redis-state';
 import { POOL_CONFIG } from './tokens';
 

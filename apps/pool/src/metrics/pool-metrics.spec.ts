@@ -4,16 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Subject } from 'rxjs';
 import { BanManager } from '@lode/pool-engine';
 import type { RefusedConnection } from '@lode/stratum-core';
-import { MAX_USER_AGENTS, PoolMetrics, userAgentName } from './pool-metrics';
-
-describe('userAgentName', () => {
-  it('keeps the name up to the first slash, and names an empty agent "none"', () => {
-    expect(userAgentName('cpuminer/2.5.1')).toBe('cpuminer');
-    expect(userAgentName('bmminer/2.0.0/Antminer S9')).toBe('bmminer');
-    expect(userAgentName('')).toBe('none');
-    expect(userAgentName('a"b{c}')).toBe('a_b_c_');
-  });
-});
+import { MAX_USER_AGENTS } from '@lode/observability';
+import { PoolMetrics } from './pool-metrics';
 
 describe('PoolMetrics', () => {
   it('counts bans by rule, banned addresses now, refused connections by port and kind, and escalation steps', async () => {

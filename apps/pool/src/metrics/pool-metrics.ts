@@ -1,23 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MAX_USER_AGENTS, userAgentName } from '@lode/observability';
 import type { Observable, Subscription } from 'rxjs';
 import type { BanManager, EngineMetrics, EscalationAction, PoolEngine } from '@lode/pool-engine';
 import type { RefusedConnection } from '@lode/stratum-core';
 import { nodeRpcTargets, observeNodeRpc } from './node-rpc-observer';
 import { observeRedisCommands } from './redis-command-observer';
 import type { PortOpRecorder } from './timed-port';
-
-/** Most distinct user_agent label values; later agents are counted as "other". */
-export const MAX_USER_AGENTS = 50;
-
-/**
- * The user_agent label of a miner's agent string: its name up to the first
- * '/' (the version is dropped: "cpuminer/2.5.1" -> "cpuminer"), at most 64
- * characters of [A-Za-z0-9._ -] (others become '_'), "none" when empty.
- */
-export function userAgentName(agent: string): string {
-  const name = agent.split('/')[0].trim().slice(0, 64).replace(/[^A-Za-z0-9._ -]/g, '_');
-  return name === '' ? 'none' : name;
-}
 
 /** Shares of one (coin, verdict, reason) judged since the last collect of `lode_pool_shares_total`. */
 interface PendingShares {

@@ -6,7 +6,7 @@ import type { CoinPlugin } from '@lode/plugin-api';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
 import { startStatsApi, type RunningStatsApi } from '../api/start-stats-api';
 import { ProxyMetrics } from '../metrics/proxy-metrics';
-import { startMetricsServer, type RunningMetricsServer } from '../metrics/start-metrics-server';
+import { startMetricsServer, type RunningMetricsServer } from '@lode/observability';
 import type { ProxyConfig } from '../config/proxy-config';
 import { proxyDialect } from '../dialects';
 import type { MinerSnapshot, ProxyPort } from '../core/proxy-port';

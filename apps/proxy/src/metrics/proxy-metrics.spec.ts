@@ -9,7 +9,7 @@ import { eventually } from '../testing/eventually';
 import { FakeBitcoinPool } from '../testing/fake-bitcoin-pool';
 import { RecordingLogger } from '../testing/recording-logger';
 import { TestMiner } from '../testing/test-miner';
-import { ProxyMetrics, userAgentName } from './proxy-metrics';
+import { ProxyMetrics } from './proxy-metrics';
 
 /** The value of the one sample `name{labels}` in an exposition text (labels in the order prom-client writes them), or undefined. */
 function sample(text: string, name: string, labels: string): number | undefined {
@@ -18,11 +18,6 @@ function sample(text: string, name: string, labels: string): number | undefined 
 }
 
 describe('ProxyMetrics', () => {
-  it('names user agents up to the first slash', () => {
-    expect(userAgentName('cgminer/4.12.0')).toBe('cgminer');
-    expect(userAgentName('')).toBe('none');
-  });
-
   it("counts forwarded shares by the upstream's verdict and class of reason, and upstream transitions", async () => {
     const metrics = new ProxyMetrics();
     const upstream = metrics.upstreamMetrics('btc', 'primary');

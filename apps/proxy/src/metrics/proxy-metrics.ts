@@ -4,24 +4,10 @@ import type { Observable } from 'rxjs';
 import type { UpstreamMetrics } from '../core/subscription';
 import type { UpstreamGroupEvent } from '../core/upstream-group';
 import type { UpstreamSnapshot } from '../core/upstream-snapshot';
-import { shareReasonLabel } from './share-reason';
-
-/** Most distinct user_agent label values; later agents are counted as "other". */
-export const MAX_USER_AGENTS = 50;
+import { MAX_USER_AGENTS, shareReasonLabel, userAgentName } from '@lode/observability';
 
 /** The states of an upstream (UpstreamGroup.state), each a series of `lode_proxy_upstream_state`. */
 const UPSTREAM_STATES = ['up', 'connecting', 'down', 'stopped'] as const;
-
-/**
- * The user_agent label of a miner's agent string: its name up to the first
- * '/' ("cpuminer/2.5.1" -> "cpuminer"), at most 64 characters of
- * [A-Za-z0-9._ -] (others become '_'), "none" when empty. Copied from
- * apps/pool/src/metrics (apps do not import apps).
- */
-export function userAgentName(agent: string): string {
-  const name = agent.split('/')[0].trim().slice(0, 64).replace(/[^A-Za-z0-9._ -]/g, '_');
-  return name === '' ? 'none' : name;
-}
 
 /** One downstream port as the metrics read it at scrape time. */
 export interface PortReading {

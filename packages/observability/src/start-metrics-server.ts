@@ -1,7 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LodeError, type LodeLogger } from '@lode/stratum-core';
-import type { PoolMetrics } from './pool-metrics';
+
+/** What {@link startMetricsServer} serves: the exposition text (Prometheus text format 0.0.4) and its content type, made at each scrape. */
+export interface MetricsSource {
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
 
 /** A running metrics endpoint ({@link startMetricsServer}). */
 export interface RunningMetricsServer {
@@ -15,13 +19,14 @@ export interface RunningMetricsServer {
  * Serves `GET /metrics` (and HEAD) with the registry's exposition text over
  * node:http; any other path is 404, any other method 405. Request bodies are
  * never read.
+ * Pool, proxy and miner each serve their registry with it (docs/metrics.md).
  *
  * @param options where to listen (port 0 gives a free port)
  * @throws LodeError('connection') when the address cannot be bound
  */
 export async function startMetricsServer(
   options: { host: string; port: number },
-  metrics: Pick<PoolMetrics, 'scrape'>,
+  metrics: MetricsSource,
   logger: LodeLogger,
 ): Promise<RunningMetricsServer> {
   const server = createServer((req, res) => {
