@@ -1,3 +1,4 @@
+//! Shared by the three hasher fuzz crates (coin-ethereum and coin-warthog include it by path).
 //! Fuzzer bytes to JS-shaped arguments: numbers as JS hands them to napi
 //! (f64, biased to the edges: NaN, ±inf, -0, fractions, bounds ± 1, raw bit
 //! patterns), byte buffers of lengths near the expected one, strings.

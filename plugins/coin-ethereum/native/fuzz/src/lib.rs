@@ -21,4 +21,6 @@ pub mod progress;
 #[path = "../../src/scan.rs"]
 pub mod scan;
 
+// The one copy of the fuzzer-bytes-to-JS-arguments helpers, kept in the Bitcoin fuzz crate.
+#[path = "../../../../coin-bitcoin/native/fuzz/src/input.rs"]
 pub mod input;

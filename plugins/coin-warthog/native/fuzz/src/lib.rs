@@ -18,6 +18,8 @@ pub mod sha;
 #[path = "../../src/target.rs"]
 pub mod target;
 
+// The one copy of the fuzzer-bytes-to-JS-arguments helpers, kept in the Bitcoin fuzz crate.
+#[path = "../../../../coin-bitcoin/native/fuzz/src/input.rs"]
 pub mod input;
 
 /// floor(m · 2^shift) as 256 big-endian bits, all ones when it does not
