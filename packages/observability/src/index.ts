@@ -1,3 +1,3 @@
 export { startMetricsServer, type MetricsSource, type RunningMetricsServer } from './start-metrics-server';
 export { shareReasonLabel } from './share-reason';
-export { MAX_USER_AGENTS, userAgentName } from './user-agent';
+export { FANOUT_BUCKETS, MAX_USER_AGENTS, SHARE_VALIDATION_BUCKETS, UserAgentLabels, userAgentName } from './user-agent';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { MAX_USER_AGENTS, userAgentName } from '@lode/observability';
+import { FANOUT_BUCKETS, SHARE_VALIDATION_BUCKETS, UserAgentLabels } from '@lode/observability';
 import type { Observable, Subscription } from 'rxjs';
 import type { BanManager, EngineMetrics, EscalationAction, PoolEngine } from '@lode/pool-engine';
 import type { RefusedConnection } from '@lode/stratum-core';
@@ -27,7 +27,7 @@ interface PendingShares {
  */
 export class PoolMetrics {
   readonly registry = new Registry();
-  private readonly agents = new Set<string>();
+  private readonly agents = new UserAgentLabels();
   private readonly connections: Gauge<'coin' | 'dialect' | 'user_agent'>;
   private readonly connectionsTotal: Counter<'coin' | 'dialect'>;
   private readonly shares: Counter<'coin' | 'verdict' | 'reason'>;
@@ -109,14 +109,14 @@ export class PoolMetrics {
       name: 'lode_pool_share_validation_seconds',
       help: 'time to judge one share (job lookup, rules, header build, hash), seconds',
       labelNames: ['coin'],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+      buckets: [...SHARE_VALIDATION_BUCKETS],
       registers,
     });
     this.fanout = new Histogram({
       name: 'lode_pool_notify_fanout_seconds',
       help: 'from template in hand to the last session written with the new job, seconds',
       labelNames: ['coin', 'clean'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: [...FANOUT_BUCKETS],
       registers,
     });
     this.fanoutSessions = new Gauge({
@@ -233,10 +233,10 @@ export class PoolMetrics {
       },
       sessionSubscribed: (dialect, agent) => {
         this.connections.dec({ coin, dialect, user_agent: 'none' });
-        this.connections.inc({ coin, dialect, user_agent: this.agentLabel(agent) });
+        this.connections.inc({ coin, dialect, user_agent: this.agents.label(agent) });
       },
       sessionClosed: (dialect, agent) => {
-        this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agentLabel(agent) });
+        this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agents.label(agent) });
       },
       shareJudged: (verdict, reason, seconds) => {
         let byReason = shares.get(verdict);
@@ -356,13 +356,5 @@ export class PoolMetrics {
   /** The exposition text (Prometheus text format 0.0.4) and its content type. */
   async scrape(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
-  }
-
-  private agentLabel(agent: string): string {
-    const name = userAgentName(agent);
-    if (this.agents.has(name)) return name;
-    if (this.agents.size >= MAX_USER_AGENTS) return 'other';
-    this.agents.add(name);
-    return name;
   }
 }

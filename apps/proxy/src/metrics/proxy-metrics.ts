@@ -4,7 +4,7 @@ import type { Observable } from 'rxjs';
 import type { UpstreamMetrics } from '../core/subscription';
 import type { UpstreamGroupEvent } from '../core/upstream-group';
 import type { UpstreamSnapshot } from '../core/upstream-snapshot';
-import { MAX_USER_AGENTS, shareReasonLabel, userAgentName } from '@lode/observability';
+import { FANOUT_BUCKETS, SHARE_VALIDATION_BUCKETS, UserAgentLabels, shareReasonLabel } from '@lode/observability';
 
 /** The states of an upstream (UpstreamGroup.state), each a series of `lode_proxy_upstream_state`. */
 const UPSTREAM_STATES = ['up', 'connecting', 'down', 'stopped'] as const;
@@ -40,7 +40,7 @@ export interface PortReading {
  */
 export class ProxyMetrics {
   readonly registry = new Registry();
-  private readonly agents = new Set<string>();
+  private readonly agents = new UserAgentLabels();
   private readonly connections: Gauge<'coin' | 'dialect' | 'user_agent'>;
   private readonly shares: Counter<'coin' | 'verdict' | 'reason'>;
   private readonly validation: Histogram<'coin'>;
@@ -104,14 +104,14 @@ export class ProxyMetrics {
       name: 'lode_proxy_share_validation_seconds',
       help: 'time to judge one miner share (job lookup, rules, header build, hash), seconds',
       labelNames: ['coin'],
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+      buckets: [...SHARE_VALIDATION_BUCKETS],
       registers,
     });
     this.fanout = new Histogram({
       name: 'lode_proxy_notify_fanout_seconds',
       help: "from an upstream job in hand to the last miner session written with it, per subscription, seconds",
       labelNames: ['coin', 'clean'],
-      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      buckets: [...FANOUT_BUCKETS],
       registers,
     });
     this.vardiff = new Counter({
@@ -234,10 +234,10 @@ export class ProxyMetrics {
       sessionOpened: (dialect) => this.connections.inc({ coin, dialect, user_agent: 'none' }),
       sessionSubscribed: (dialect, agent) => {
         this.connections.dec({ coin, dialect, user_agent: 'none' });
-        this.connections.inc({ coin, dialect, user_agent: this.agentLabel(agent) });
+        this.connections.inc({ coin, dialect, user_agent: this.agents.label(agent) });
       },
       sessionClosed: (dialect, agent) => {
-        this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agentLabel(agent) });
+        this.connections.dec({ coin, dialect, user_agent: agent === undefined ? 'none' : this.agents.label(agent) });
       },
       shareJudged: (verdict, reason, seconds) => {
         this.shares.inc({ coin, verdict, reason });
@@ -249,13 +249,5 @@ export class ProxyMetrics {
     };
     this.engines.set(coin, metrics);
     return metrics;
-  }
-
-  private agentLabel(agent: string): string {
-    const name = userAgentName(agent);
-    if (this.agents.has(name)) return name;
-    if (this.agents.size >= MAX_USER_AGENTS) return 'other';
-    this.agents.add(name);
-    return name;
   }
 }
