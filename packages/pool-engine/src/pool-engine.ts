@@ -127,10 +127,7 @@ export class PoolEngine {
       onPublished: (seconds, clean) => observe(this.metrics, 'jobFannedOut', seconds, this.sessions.size, clean),
       logger: this.logger,
     });
-    // The submitter reports block results only: its node call is timed by timedNode.
-    const blockMetrics: EngineMetrics | undefined =
-      this.metrics && { blockSubmitted: (result, height) => observe(this.metrics, 'blockSubmitted', result, height) };
-    this.blocks = new BlockSubmitter(config.plugin, node, this.logger, options.candidateWording, blockMetrics);
+    this.blocks = new BlockSubmitter(config.plugin, node, this.logger, options.candidateWording, this.metrics);
     this.blocks$ = this.blocks.blocks$;
     this.validator = new ShareValidator(config.plugin, this.jobs, this.blocks, {
       duplicateIndex:

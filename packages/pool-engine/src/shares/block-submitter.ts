@@ -3,7 +3,7 @@ import { silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { Subject } from 'rxjs';
 import type { Observable } from 'rxjs';
-import { observe, secondsSince, type EngineMetrics } from '../engine-metrics';
+import { observe, type EngineMetrics } from '../engine-metrics';
 import type { BlockCandidate } from './block-candidate';
 import type { FoundBlock } from './found-block';
 
@@ -33,8 +33,8 @@ export class BlockSubmitter {
    * @param wording how the log lines name a candidate and who judges it
    *   (default "block" and "node"; a proxy forwarding upstream-worthy shares
    *   says "upstream share" and "upstream")
-   * @param metrics told of every submission's result and the node call's
-   *   latency (EngineMetrics.blockSubmitted, nodeCall 'submitblock')
+   * @param metrics told of every submission's result (EngineMetrics.blockSubmitted);
+   *   the node call itself is timed where the engine wraps its node (timedNode)
    */
   constructor(
     private readonly plugin: CoinPlugin,
@@ -73,13 +73,10 @@ export class BlockSubmitter {
     const { job, share, header, hash, worker, seal, blockHash } = candidate;
     const displayHash = blockHash ?? this.plugin.displayHash(hash);
     let found: FoundBlock;
-    let called: bigint | undefined;
     let outcome: 'accepted' | 'rejected' | 'error' = 'error';
     try {
       const blockHex = this.plugin.buildBlock(job, share, header, seal);
-      called = process.hrtime.bigint();
       const result = await this.node.submitBlock(blockHex);
-      observe(this.metrics, 'nodeCall', 'submitblock', secondsSince(called), true);
       outcome = result.accepted ? 'accepted' : 'rejected';
       found = {
         height: job.height,
@@ -89,7 +86,6 @@ export class BlockSubmitter {
         worker,
       };
     } catch (error) {
-      if (called !== undefined) observe(this.metrics, 'nodeCall', 'submitblock', secondsSince(called), false);
       found = {
         height: job.height,
         hash: displayHash,
