@@ -44,6 +44,64 @@ describe('JobManager', () => {
     });
   });
 
+  describe('listen', () => {
+    it('gives a listener the current job at once, then every new one before jobs$, until unlisten', async () => {
+      const { node, jobs, seen } = setup();
+      await jobs.start();
+      node.push(fakeTemplate(100, 'aa'));
+      const heard: Array<{ id: string; clean: boolean; seenBefore: number }> = [];
+      const listener = (b: JobBroadcast): void => {
+        heard.push({ id: b.job.id, clean: b.clean, seenBefore: seen.length });
+      };
+      jobs.listen(listener);
+      expect(heard).toEqual([{ id: seen[0].job.id, clean: true, seenBefore: 1 }]);
+      expect(jobs.listenerCount).toBe(1);
+      node.push(fakeTemplate(100, 'aa'));
+      // called before jobs$ emitted this job
+      expect(heard[1]).toEqual({ id: seen[1].job.id, clean: false, seenBefore: 1 });
+      jobs.unlisten(listener);
+      jobs.unlisten(listener);
+      node.push(fakeTemplate(101, 'bb'));
+      expect(heard).toHaveLength(2);
+      expect(jobs.listenerCount).toBe(0);
+      await jobs.stop();
+    });
+
+    it('keeps calling the other listeners when one throws, and one removed mid fan-out is not called', async () => {
+      const { node, jobs } = setup();
+      await jobs.start();
+      const calls: string[] = [];
+      const second = (): void => {
+        calls.push('second');
+      };
+      jobs.listen(() => {
+        calls.push('first');
+        jobs.unlisten(second);
+        throw new Error('listener bug');
+      });
+      jobs.listen(second);
+      jobs.listen(() => {
+        calls.push('third');
+      });
+      node.push(fakeTemplate(100, 'aa'));
+      expect(calls).toEqual(['first', 'third']);
+      await jobs.stop();
+    });
+
+    it('drops every listener on stop and registers none after it', async () => {
+      const { node, jobs } = setup();
+      await jobs.start();
+      node.push(fakeTemplate(100, 'aa'));
+      jobs.listen(() => undefined);
+      await jobs.stop();
+      expect(jobs.listenerCount).toBe(0);
+      let called = 0;
+      jobs.listen(() => called++);
+      expect(called).toBe(0);
+      expect(jobs.listenerCount).toBe(0);
+    });
+  });
+
   describe('when a template builds on a new previous block', () => {
     it('makes a clean job, and every older job stale but still known', async () => {
       const { node, jobs, seen } = setup();

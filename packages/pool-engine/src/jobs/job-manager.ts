@@ -43,6 +43,10 @@ export class JobManager {
   private template: CoinTemplate | undefined;
   private currentJob: CoinJob | undefined;
   private subscription: Subscription | undefined;
+  /** the last broadcast, replayed to a new listener */
+  private last: JobBroadcast | undefined;
+  /** listeners registered with listen(), called in registration order */
+  private readonly listeners = new Set<(broadcast: JobBroadcast) => void>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -51,6 +55,33 @@ export class JobManager {
    * (replayed with the flag it was first sent with). Completes on stop().
    */
   readonly jobs$: Observable<JobBroadcast> = this.jobsSubject.asObservable();
+
+  /**
+   * Registers a plain callback for every job: called at once with the
+   * current job (the broadcast it was first sent with) when there is one,
+   * then with every new job, before `jobs$` emits it. One Set entry per
+   * listener instead of an rxjs subscription: a pool registers one per live
+   * session, so this is the fan-out loop (docs/performance.md (c)). A
+   * listener that throws is logged and the others still run. Listeners are
+   * dropped on stop(); after it, listen() registers nothing. Remove one
+   * with {@link unlisten}.
+   */
+  listen(listener: (broadcast: JobBroadcast) => void): void {
+    if (this.stopped) return;
+    this.listeners.add(listener);
+    const last = this.last;
+    if (last !== undefined) this.call(listener, last);
+  }
+
+  /** Removes a listener given to {@link listen}; nothing when it is not registered. */
+  unlisten(listener: (broadcast: JobBroadcast) => void): void {
+    this.listeners.delete(listener);
+  }
+
+  /** live listeners registered with listen() */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
 
   /** Ids of jobs leaving the history (their shares are 'unknown-job' from now on). Completes on stop(). */
   readonly retired$: Observable<string> = this.retiredSubject.asObservable();
@@ -143,6 +174,7 @@ export class JobManager {
     this.stopped = true;
     this.subscription?.unsubscribe();
     this.clearRefresh();
+    this.listeners.clear();
     this.jobsSubject.complete();
     this.retiredSubject.complete();
     await this.node.stop();
@@ -214,8 +246,22 @@ export class JobManager {
     }
     this.currentJob = job;
     this.logger.debug({ jobId, height: job.height, clean }, 'new job');
-    this.jobsSubject.next({ job, clean });
+    const broadcast: JobBroadcast = { job, clean };
+    this.last = broadcast;
+    // A snapshot: a listener added while this job goes out got it from listen() already.
+    for (const listener of [...this.listeners]) {
+      if (this.listeners.has(listener)) this.call(listener, broadcast);
+    }
+    this.jobsSubject.next(broadcast);
     this.options.onPublished?.(Number(process.hrtime.bigint() - started) / 1e9, clean);
+  }
+
+  private call(listener: (broadcast: JobBroadcast) => void, broadcast: JobBroadcast): void {
+    try {
+      listener(broadcast);
+    } catch (error) {
+      this.logger.error({ err: error, jobId: broadcast.job.id }, 'job listener threw');
+    }
   }
 
   private scheduleRefresh(): void {

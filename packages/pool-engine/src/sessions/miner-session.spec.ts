@@ -42,6 +42,43 @@ describe('MinerSession', () => {
     return { session, events };
   }
 
+  describe('onEvent', () => {
+    it('gives the listener every event just before events$, survives a listener that throws, and takes one listener only', async () => {
+      const session = h.engine.createSession({ remoteAddress: '127.0.0.1:40001', port: 3333, initialDifficulty: 3 });
+      const order: string[] = [];
+      let throwOnce = true;
+      expect(
+        session.onEvent((e) => {
+          order.push(`listener:${e.type}`);
+          if (throwOnce) {
+            throwOnce = false;
+            throw new Error('listener bug');
+          }
+        }),
+      ).toBe(true);
+      expect(session.onEvent(() => undefined)).toBe(false);
+      session.events$.subscribe((e) => order.push(`events$:${e.type}`));
+      await session.subscribe({});
+      await session.authorize({ workerName: 'w1', password: '' });
+      await flush();
+      expect(order).toEqual(['listener:difficulty', 'events$:difficulty', 'listener:job', 'events$:job']);
+      expect(h.logs.some((l) => l.level === 'error' && l.msg === 'session event listener threw')).toBe(true);
+      h.node.push(fakeTemplate(101, 'bb'));
+      expect(order.slice(4)).toEqual(['listener:job', 'events$:job']);
+      await session.close();
+      h.node.push(fakeTemplate(102, 'cc'));
+      expect(order).toHaveLength(6);
+    });
+
+    it('completes events$ at once for a subscriber after close', async () => {
+      const session = h.engine.createSession({ remoteAddress: '127.0.0.1:40001', port: 3333, initialDifficulty: 1 });
+      await session.close();
+      let completed = false;
+      session.events$.subscribe({ complete: () => (completed = true) });
+      expect(completed).toBe(true);
+    });
+  });
+
   describe('when subscribed', () => {
     it('hands out extranonce1 of the configured size, the extranonce2 size and a random 8-byte hex session id', async () => {
       const { session } = open();

@@ -1,9 +1,9 @@
 import { JobLedger, Vardiff, targetFromDifficulty, targetToHex } from '@lode/mining';
 import type { ShareVerdict } from '@lode/mining';
-import { LodeError } from '@lode/stratum-core';
+import { lazyChildLogger, LodeError } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import { Subject } from 'rxjs';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { observe, secondsSince } from '../engine-metrics';
 import type { JobBroadcast } from '../jobs/job-broadcast';
 import type { ShareJudgement } from '../shares/share-judgement';
@@ -76,7 +76,10 @@ const NOT_RECORDED: ShareVerdict = {
  * {@link reassignExtranonce1}).
  */
 export class MinerSession {
-  private readonly eventsSubject = new Subject<SessionEvent>();
+  /** made when events$ is first read: a session whose dialect listens by callback carries none */
+  private eventsSubject: Subject<SessionEvent> | undefined;
+  /** the one listener given to onEvent() */
+  private listener: ((event: SessionEvent) => void) | undefined;
   private readonly ledger: JobLedger<SentJob>;
   private vardiff: Vardiff | undefined;
   private readonly workers = new Set<string>();
@@ -102,15 +105,38 @@ export class MinerSession {
   /** the next job goes out clean (the extranonce1 changed since the last one) */
   private cleanNext = false;
   private activation: NodeJS.Immediate | undefined;
-  private jobsSubscription: Subscription | undefined;
+  /** this session's registration with the JobManager (listen/unlisten), once running */
+  private jobsListener: ((broadcast: JobBroadcast) => void) | undefined;
   private jobsSent = 0;
   private isClosed = false;
 
   /**
-   * Everything the dialect must send, in order (see {@link SessionEvent}).
-   * Completes on close().
+   * Everything the dialect must send, in order (see {@link SessionEvent}),
+   * each just after the {@link onEvent} listener got it. Completes on
+   * close() (at once for a subscriber after it).
    */
-  readonly events$: Observable<SessionEvent> = this.eventsSubject.asObservable();
+  get events$(): Observable<SessionEvent> {
+    if (this.eventsSubject === undefined) {
+      this.eventsSubject = new Subject<SessionEvent>();
+      if (this.isClosed) this.eventsSubject.complete();
+    }
+    return this.eventsSubject.asObservable();
+  }
+
+  /**
+   * Links the dialect by a plain callback instead of an `events$`
+   * subscription (cheaper per session; docs/performance.md (a)): `listener`
+   * gets every event, in order, just before `events$` emits it. A listener
+   * that throws is logged; the session goes on. Set it before `authorize`
+   * completes the handshake.
+   *
+   * @returns false, setting nothing, when a listener is already set
+   */
+  onEvent(listener: (event: SessionEvent) => void): boolean {
+    if (this.listener !== undefined) return false;
+    this.listener = listener;
+    return true;
+  }
 
   /**
    * @throws LodeError('config') if initialDifficulty is not finite and > 0, or
@@ -129,7 +155,8 @@ export class MinerSession {
       options.vardiff === undefined ? undefined : new Vardiff(options.vardiff, initialDifficulty, services.now());
     this.currentDifficulty = this.vardiff?.difficulty ?? initialDifficulty;
     this.currentTarget = targetFromDifficulty(this.currentDifficulty, services.plugin.diff1Target);
-    this.logger = services.logger.child({ remoteAddress: options.remoteAddress, port: options.port });
+    // Made on first use: most sessions log nothing of their own.
+    this.logger = lazyChildLogger(services.logger, { remoteAddress: options.remoteAddress, port: options.port });
   }
 
   /** the session id (16 hex digits) once subscribed */
@@ -444,8 +471,9 @@ export class MinerSession {
     if (this.activation !== undefined) clearImmediate(this.activation);
     if (this.resend !== undefined) clearImmediate(this.resend);
     this.resend = undefined;
-    this.jobsSubscription?.unsubscribe();
-    this.eventsSubject.complete();
+    if (this.jobsListener !== undefined) this.services.jobs.unlisten(this.jobsListener);
+    this.jobsListener = undefined;
+    this.eventsSubject?.complete();
     this.services.closed(this);
     observe(this.services.metrics, 'sessionClosed', this.options.dialect ?? 'unknown', this.metricsAgent);
     // A subscribe still in flight owns an extranonce1 only once it settles.
@@ -598,9 +626,11 @@ export class MinerSession {
     this.activation = setImmediate(() => {
       this.activation = undefined;
       if (this.isClosed) return;
-      this.eventsSubject.next({ type: 'difficulty', difficulty: this.currentDifficulty });
-      // jobs$ replays the current job at once, then every new one.
-      this.jobsSubscription = this.services.jobs.jobs$.subscribe((broadcast) => this.sendJob(broadcast));
+      this.emit({ type: 'difficulty', difficulty: this.currentDifficulty });
+      if (this.isClosed) return;
+      // listen() gives the current job at once, then every new one.
+      this.jobsListener = (broadcast) => this.sendJob(broadcast);
+      this.services.jobs.listen(this.jobsListener);
     });
   }
 
@@ -620,7 +650,18 @@ export class MinerSession {
     const moved = this.cleanNext;
     this.cleanNext = false;
     this.jobsSent++;
-    this.eventsSubject.next({ type: 'job', job, clean: clean || first || moved, difficulty: this.currentDifficulty });
+    this.emit({ type: 'job', job, clean: clean || first || moved, difficulty: this.currentDifficulty });
+  }
+
+  private emit(event: SessionEvent): void {
+    if (this.listener !== undefined) {
+      try {
+        this.listener(event);
+      } catch (error) {
+        this.logger.error({ err: error, event: event.type }, 'session event listener threw');
+      }
+    }
+    this.eventsSubject?.next(event);
   }
 
   private changeDifficulty(difficulty: number): void {
@@ -629,7 +670,7 @@ export class MinerSession {
     this.currentDifficulty = difficulty;
     this.currentTarget = targetFromDifficulty(difficulty, this.services.plugin.diff1Target);
     if (this.activated && this.activation === undefined && !this.isClosed) {
-      this.eventsSubject.next({ type: 'difficulty', difficulty });
+      this.emit({ type: 'difficulty', difficulty });
     }
   }
 
