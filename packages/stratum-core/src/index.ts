@@ -4,7 +4,7 @@ export type { LodeErrorKind, LodeErrorOptions } from './errors';
 
 /* Logging */
 export { lazyChildLogger, silentLogger } from './logger';
-export type { LodeLogger } from './logger';
+export type { LodeLogger, LodeLogLevel } from './logger';
 
 /* Framing */
 export { LineFramer } from './framing/line-framer';
@@ -36,6 +36,7 @@ export type {
   RpcPeerCounters,
   RpcPeerHandler,
   RpcPeerOptions,
+  RpcPeerWatcher,
 } from './rpc/rpc-peer';
 
 /* Transport */

@@ -1,7 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineTransport } from '@lode/stratum-core';
+import type { CloseInfo, LineSink, LineTransport } from '@lode/stratum-core';
 import { ReplaySubject, Subject } from 'rxjs';
 import type { AuthorizeRequest, NotifyParams, SubmitRequest, SubscribeRequest } from '../messages';
 import type { BitcoinServerHandler, BitcoinServerSessionOptions } from './server-handler';
@@ -576,6 +576,17 @@ describe('BitcoinServerSession', () => {
       expect(transport.sent).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 16384 bytes",null]}']);
       expect(transport.isClosed).toBe(true);
     });
+
+    it('answers it the same through a transport that links the peer by callbacks, subscribing to no stream', () => {
+      const transport = new FramingTransport(true);
+      const peer = new RpcPeer(transport, classicCodec);
+      const session = new BitcoinServerSession(peer, fakePool());
+      expect(transport.framingObserved).toBe(false);
+      transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
+      expect(transport.sent).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 16384 bytes",null]}']);
+      expect(transport.isClosed).toBe(true);
+      expect(session.counters.framingErrors).toBe(1);
+    });
   });
 
   describe('when the connection closes', () => {
@@ -652,6 +663,19 @@ class FramingTransport implements LineTransport {
   readonly framingErrors$ = this.framing.asObservable();
   readonly closed$ = this.closed.asObservable();
   isClosed = false;
+  /** the owner linked by callbacks, as StratumConnection takes one (only when made with `attachable`) */
+  private sink: LineSink | undefined;
+  readonly attach?: (sink: LineSink) => boolean;
+
+  constructor(attachable = false) {
+    if (attachable) {
+      this.attach = (sink) => {
+        if (this.sink !== undefined) return false;
+        this.sink = sink;
+        return true;
+      };
+    }
+  }
 
   send(line: string): void {
     if (!this.isClosed) this.sent.push(line);
@@ -660,6 +684,7 @@ class FramingTransport implements LineTransport {
   close(reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.sink?.closed({ reason, byPeer: false });
     this.closed.next({ reason, byPeer: false });
     this.closed.complete();
     this.lines.complete();
@@ -672,6 +697,7 @@ class FramingTransport implements LineTransport {
 
   /** As a real transport does: emit the framing error, then close. */
   overlong(err: LodeError): void {
+    this.sink?.framingError?.(err);
     this.framing.next(err);
     this.close(err.message);
   }

@@ -96,7 +96,8 @@ export class BitcoinServerSession {
   private readonly ctx: ServerMethodContext;
   private readonly gate: SubscribeGate;
   private readonly maxPending: number;
-  private readonly subscriptions = new Subscription();
+  // Only when another owner holds the peer's callbacks (see the constructor).
+  private subscriptions: Subscription | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private closedInfo: CloseInfo | undefined;
@@ -131,32 +132,26 @@ export class BitcoinServerSession {
       maxWorkers: options.maxWorkers ?? 256,
     };
 
-    // Linked by callbacks (RpcPeer.handle): four subscriptions per session
+    // Linked by callbacks (RpcPeer.handle): five subscriptions per session
     // cost more than the rest of the session. A peer already handled by
     // another owner gets plain subscriptions, all ended in onClosed (closed$
     // replays to a late subscriber; `subscriptions` is then closed already and
     // ends each one added after).
-    const subs = this.subscriptions;
     const linked = peer.handle({
       request: (req) => this.enqueue(() => this.answer(req.id, req.method, req.params)),
       notification: (n) => this.enqueue(() => this.onNotification(n.method, n.params)),
       invalid: (bad) => this.onInvalid(bad.id, bad.reason, bad.line),
       closed: (info) => this.onClosed(info),
+      framingError: (err) => this.onFramingError(err),
     });
     if (!linked) {
+      const subs = (this.subscriptions = new Subscription());
       subs.add(peer.closed$.subscribe((info) => this.onClosed(info)));
       subs.add(peer.requests$.subscribe((req) => this.enqueue(() => this.answer(req.id, req.method, req.params))));
       subs.add(peer.notifications$.subscribe((n) => this.enqueue(() => this.onNotification(n.method, n.params))));
       subs.add(peer.invalid$.subscribe((bad) => this.onInvalid(bad.id, bad.reason, bad.line)));
+      subs.add(peer.framingErrors$.subscribe((err) => this.onFramingError(err)));
     }
-    // Answered synchronously: the transport closes itself right after this
-    // emission and flushes what was sent from inside it.
-    subs.add(
-      peer.framingErrors$.subscribe((err) => {
-        this.framingErrorCount++;
-        this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
-      }),
-    );
   }
 
   /** Emits once when the connection closes (either side), then completes. */
@@ -453,6 +448,15 @@ export class BitcoinServerSession {
     if ('error' in reply) this.logger.debug({ error: reply.error }, 'suggest_difficulty notification refused');
   }
 
+  /**
+   * Answered synchronously: the transport closes itself right after telling
+   * us and flushes what was sent from inside it.
+   */
+  private onFramingError(err: LodeError): void {
+    this.framingErrorCount++;
+    this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
+  }
+
   private onInvalid(id: RpcId, reason: string, line: string): void {
     this.invalidLines++;
     this.enqueue(() => this.answerInvalid(id, reason, line));
@@ -489,7 +493,7 @@ export class BitcoinServerSession {
     if (this.closedInfo !== undefined) return;
     this.closedInfo = info;
     this.gate.cancelAll();
-    this.subscriptions.unsubscribe();
+    this.subscriptions?.unsubscribe();
     try {
       this.handler.closed?.(info);
     } catch (err) {

@@ -1,4 +1,4 @@
-import { LodeError, silentLogger } from '@lode/stratum-core';
+import { lazyChildLogger, LodeError, silentLogger } from '@lode/stratum-core';
 import type { CloseInfo, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
@@ -14,6 +14,13 @@ import type {
 import { classicCountsTowardMaxErrors, classicError, ClassicErrors, classicRejectionError } from './classic-errors';
 import { show } from '../messages/show';
 import { checkClassicJob } from './classic-wire';
+
+/** A classic server session's logger bindings by dialect, shared by every session. */
+const LOG_BINDINGS: Readonly<Record<EthClassicDialect, object>> = {
+  es1: { dialect: 'es1', side: 'server' },
+  ethproxy: { dialect: 'ethproxy', side: 'server' },
+  plain: { dialect: 'plain', side: 'server' },
+};
 
 /** The key under which requests for methods a classic session does not serve are counted. */
 export const CLASSIC_UNKNOWN_METHOD_KEY = 'unknown';
@@ -84,7 +91,8 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
 
   protected readonly logger: LodeLogger;
   protected readonly options: ResolvedClassicServerOptions;
-  private readonly subscriptions = new Subscription();
+  // Only when another owner holds the peer's callbacks (see the constructor).
+  private subscriptions: Subscription | undefined;
   private readonly closedSubject = new ReplaySubject<CloseInfo>(1);
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -115,23 +123,26 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     private readonly knownMethods: ReadonlySet<string>,
   ) {
     this.options = resolveOptions(options);
-    this.logger = (options.logger ?? silentLogger).child({ dialect, side: 'server' });
+    // No pino child per session: the bindings go into each log call (lazyChildLogger).
+    this.logger = lazyChildLogger(options.logger ?? silentLogger, LOG_BINDINGS[dialect] ?? { dialect, side: 'server' });
+    // Linked by callbacks (RpcPeer.handle): five subscriptions per session
+    // cost more than the rest of the session. A peer already handled by
+    // another owner gets plain subscriptions, all ended on close.
+    const linked = peer.handle({
+      request: (req) => this.enqueue(() => this.dispatch(req)),
+      notification: (n) => this.onMinerNotification(n),
+      invalid: (bad) => this.onInvalid(bad),
+      closed: (info) => this.onClosed(info),
+      framingError: (err) => this.onFramingError(err),
+    });
+    if (linked) return;
+    const subs = (this.subscriptions = new Subscription());
     const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.enqueue(() => this.dispatch(req))));
-    this.subscriptions.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.onMinerNotification(n)));
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
-        this.invalidLines++;
-        this.enqueue(() => this.answerInvalid(bad));
-      }),
-    );
-    this.subscriptions.add(
-      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
-        // The transport closes itself right after; there is no id to answer.
-        this.logger.warn({ err: err.message }, 'overlong line from the miner');
-      }),
-    );
+    subs.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
+    subs.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.enqueue(() => this.dispatch(req))));
+    subs.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.onMinerNotification(n)));
+    subs.add(peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => this.onInvalid(bad)));
+    subs.add(peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => this.onFramingError(err)));
   }
 
   /** True once the connection closed. */
@@ -324,6 +335,16 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     this.flushHeldJob();
   }
 
+  private onInvalid(bad: InvalidLine): void {
+    this.invalidLines++;
+    this.enqueue(() => this.answerInvalid(bad));
+  }
+
+  private onFramingError(err: LodeError): void {
+    // The transport closes itself right after; there is no id to answer.
+    this.logger.warn({ err: err.message }, 'overlong line from the miner');
+  }
+
   private answerInvalid(bad: InvalidLine): void {
     if (this.isClosed) return;
     if (this.isUnanswerable(bad)) {
@@ -389,7 +410,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     const closed: CloseInfo = { reason: info.reason, byPeer: info.byPeer };
     this.closedInfo = closed;
     this.heldJob = undefined;
-    this.subscriptions.unsubscribe();
+    this.subscriptions?.unsubscribe();
     this.closedSubject.next(closed);
     this.closedSubject.complete();
     try {

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { createLinePair, eip1571Codec, RpcPeer } from '@lode/stratum-core';
-import type { Eip1571Params } from '@lode/stratum-core';
+import { createLinePair, eip1571Codec, LodeError, RpcPeer } from '@lode/stratum-core';
+import type { CloseInfo, Eip1571Params, LineSink, LineTransport, LodeLogger } from '@lode/stratum-core';
+import { ReplaySubject, Subject } from 'rxjs';
 import { fakePool, LineProbe, settle, SPEC } from '../testing/wire.test-helper';
 import type { EthServerJob } from './server-session';
 import { EthStratumServerSession } from './server-session';
@@ -570,6 +571,25 @@ describe('EthStratumServerSession', () => {
     });
   });
 
+  describe('when a line is over the transport length cap', () => {
+    it.each([
+      ['a transport that links the peer by callbacks (no stream subscribed)', true],
+      ['a transport with streams only', false],
+    ])('counts it and warns, sending nothing (no id to answer), through %s', (_name, attachable) => {
+      const transport = new FramingTransport(attachable);
+      const { logger, warned } = warnings();
+      const pool = fakePool();
+      const session = new EthStratumServerSession(new RpcPeer<Eip1571Params>(transport, eip1571Codec), pool, { node: NODE, logger });
+      expect(transport.framingObserved).toBe(!attachable);
+      transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
+      expect(transport.sent).toEqual([]);
+      expect(session.counters.framingErrors).toBe(1);
+      expect(warned).toEqual([[{ dialect: 'ethstratum', side: 'server', err: 'line over 16384 bytes' }, 'overlong line from the miner']]);
+      expect(pool.closedWith).toEqual([{ reason: 'line over 16384 bytes', byPeer: false, bye: false }]);
+      expect(transport.framingObserved).toBe(false);
+    });
+  });
+
   describe('when the options are wrong', () => {
     it('throws LodeError("config") naming the option', () => {
       const [, poolEnd] = createLinePair();
@@ -580,3 +600,65 @@ describe('EthStratumServerSession', () => {
     });
   });
 });
+
+/** A transport whose framing errors the test triggers (the in-memory pair has no bytes to frame); `attachable` links its owner by callbacks, as StratumConnection does. */
+class FramingTransport implements LineTransport {
+  readonly sent: string[] = [];
+  private readonly lines = new Subject<string>();
+  private readonly framing = new Subject<LodeError>();
+  private readonly closed = new ReplaySubject<CloseInfo>(1);
+  readonly lines$ = this.lines.asObservable();
+  readonly framingErrors$ = this.framing.asObservable();
+  readonly closed$ = this.closed.asObservable();
+  readonly attach?: (sink: LineSink) => boolean;
+  isClosed = false;
+  private sink: LineSink | undefined;
+
+  constructor(attachable: boolean) {
+    if (attachable) {
+      this.attach = (sink) => {
+        if (this.sink !== undefined) return false;
+        this.sink = sink;
+        return true;
+      };
+    }
+  }
+
+  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
+  get framingObserved(): boolean {
+    return this.framing.observed;
+  }
+
+  send(line: string): void {
+    if (!this.isClosed) this.sent.push(line);
+  }
+
+  close(reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.sink?.closed({ reason, byPeer: false });
+    this.closed.next({ reason, byPeer: false });
+    this.closed.complete();
+    this.lines.complete();
+  }
+
+  /** As a real transport does: report the framing error, then close. */
+  overlong(err: LodeError): void {
+    this.sink?.framingError?.(err);
+    this.framing.next(err);
+    this.close(err.message);
+  }
+}
+
+/** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
+function warnings(): { logger: LodeLogger; warned: unknown[][] } {
+  const warned: unknown[][] = [];
+  const logger: LodeLogger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => warned.push(args),
+    error: () => undefined,
+    child: () => logger,
+  };
+  return { logger, warned };
+}

@@ -1,5 +1,5 @@
-import { eip1571Codec, gzipLineCodec, LodeError, silentLogger } from '@lode/stratum-core';
-import type { Eip1571Params, InvalidLine, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
+import { eip1571Codec, gzipLineCodec, lazyChildLogger, LodeError, silentLogger } from '@lode/stratum-core';
+import type { Eip1571Params, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
 import { countsTowardMaxErrors, ethError, EthStratumErrors } from '../errors';
@@ -130,6 +130,9 @@ function looksPlain(line: string): boolean {
   return line.trimStart().startsWith('{');
 }
 
+/** The session's logger bindings, shared by every session. */
+const LOG_BINDINGS = { dialect: 'ethstratum', side: 'server' };
+
 /**
  * The pool side of one EthereumStratum/2.0.0 (EIP-1571) connection:
  * handshake and dispatch. It validates every miner request, passes typed
@@ -179,7 +182,8 @@ export class EthStratumServerSession {
   };
   private readonly ctx: EthServerMethodContext;
   private readonly setTracker = new MiningSetTracker();
-  private readonly subscriptions = new Subscription();
+  // Only when another owner holds the peer's callbacks (see the constructor).
+  private subscriptions: Subscription | undefined;
   private readonly closedSubject = new ReplaySubject<EthCloseInfo>(1);
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
@@ -213,7 +217,8 @@ export class EthStratumServerSession {
     options: EthStratumServerSessionOptions,
   ) {
     this.options = resolveOptions(options);
-    this.logger = (options.logger ?? silentLogger).child({ dialect: 'ethstratum', side: 'server' });
+    // No pino child per session: the bindings go into each log call (lazyChildLogger).
+    this.logger = lazyChildLogger(options.logger ?? silentLogger, LOG_BINDINGS);
     this.ctx = {
       handler,
       state: this.state,
@@ -226,36 +231,25 @@ export class EthStratumServerSession {
       close: (reason) => this.close(reason),
     };
 
-    const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(
-      peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => {
-        this.touch();
-        this.enqueue(() => this.answer(req.id, req.method, req.params));
-      }),
-    );
-    this.subscriptions.add(
-      peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => {
-        this.touch();
-        // Marked at once: the miner's close often arrives right behind its bye, before the queue gets to it.
-        if (n.method === EthMethods.BYE) this.byeReceived = true;
-        this.enqueue(() => this.onNotification(n.method));
-      }),
-    );
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
-        this.touch();
-        this.invalidLines++;
-        this.enqueue(() => this.answerInvalid(bad));
-      }),
-    );
-    this.subscriptions.add(
-      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
-        // The transport closes itself right after; an EIP-1571 error needs an id, which an overlong line has not.
-        this.framingErrorCount++;
-        this.logger.warn({ err: err.message }, 'overlong line from the miner');
-      }),
-    );
+    // Linked by callbacks (RpcPeer.handle): five subscriptions per session
+    // cost more than the rest of the session. A peer already handled by
+    // another owner gets plain subscriptions, all ended on close.
+    const linked = peer.handle({
+      request: (req) => this.onRequest(req),
+      notification: (n) => this.onMinerNotification(n),
+      invalid: (bad) => this.onInvalid(bad),
+      closed: (info) => this.onClosed(info),
+      framingError: (err) => this.onFramingError(err),
+    });
+    if (!linked) {
+      const subs = (this.subscriptions = new Subscription());
+      const closed$ = peer.closed$;
+      subs.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
+      subs.add(peer.requests$.pipe(takeUntil(closed$)).subscribe((req) => this.onRequest(req)));
+      subs.add(peer.notifications$.pipe(takeUntil(closed$)).subscribe((n) => this.onMinerNotification(n)));
+      subs.add(peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => this.onInvalid(bad)));
+      subs.add(peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => this.onFramingError(err)));
+    }
     if (!peer.isClosed) this.touch();
   }
 
@@ -460,6 +454,30 @@ export class EthStratumServerSession {
     }
   }
 
+  private onRequest(req: IncomingRequest<Eip1571Params>): void {
+    this.touch();
+    this.enqueue(() => this.answer(req.id, req.method, req.params));
+  }
+
+  private onMinerNotification(n: IncomingNotification<Eip1571Params>): void {
+    this.touch();
+    // Marked at once: the miner's close often arrives right behind its bye, before the queue gets to it.
+    if (n.method === EthMethods.BYE) this.byeReceived = true;
+    this.enqueue(() => this.onNotification(n.method));
+  }
+
+  private onInvalid(bad: InvalidLine): void {
+    this.touch();
+    this.invalidLines++;
+    this.enqueue(() => this.answerInvalid(bad));
+  }
+
+  private onFramingError(err: LodeError): void {
+    // The transport closes itself right after; an EIP-1571 error needs an id, which an overlong line has not.
+    this.framingErrorCount++;
+    this.logger.warn({ err: err.message }, 'overlong line from the miner');
+  }
+
   private answerInvalid(bad: InvalidLine): void {
     if (this.isClosed) return;
     if (this.gzipActive && looksPlain(bad.line)) {
@@ -532,7 +550,7 @@ export class EthStratumServerSession {
     this.idleTimer = undefined;
     this.reconnectTimer = undefined;
     this.heldJob = undefined;
-    this.subscriptions.unsubscribe();
+    this.subscriptions?.unsubscribe();
     this.closedSubject.next(closed);
     this.closedSubject.complete();
     try {

@@ -1,7 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineTransport } from '@lode/stratum-core';
+import type { CloseInfo, LineSink, LineTransport } from '@lode/stratum-core';
 import { ReplaySubject, Subject } from 'rxjs';
 import type { WarthogAuthorizeRequest, WarthogSubmitRequest, WarthogSubscribeRequest } from '../messages';
 import { H6, H6_ACCEPTED_NONCES, H6_JOB, H6_JOB_ID, H6_WORKER, LineProbe } from '../testing/wire.test-helper';
@@ -500,6 +500,17 @@ describe('WarthogServerSession', () => {
       expect(transport.isClosed).toBe(true);
       expect(pool.closedWith).toEqual([{ reason: 'line over 16384 bytes', byPeer: false }]);
     });
+
+    it('answers it the same through a transport that links the peer by callbacks, subscribing to no stream', () => {
+      const transport = new FramingTransport(true);
+      const peer = new RpcPeer(transport, classicCodec);
+      const session = new WarthogServerSession(peer, fakePool());
+      expect(transport.framingObserved).toBe(false);
+      transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
+      expect(transport.sent).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 16384 bytes",null]}']);
+      expect(transport.isClosed).toBe(true);
+      expect(session.counters.framingErrors).toBe(1);
+    });
   });
 
   describe('when the connection closes', () => {
@@ -554,6 +565,19 @@ class FramingTransport implements LineTransport {
   readonly framingErrors$ = this.framing.asObservable();
   readonly closed$ = this.closed.asObservable();
   isClosed = false;
+  /** the owner linked by callbacks, as StratumConnection takes one (only when made with `attachable`) */
+  private sink: LineSink | undefined;
+  readonly attach?: (sink: LineSink) => boolean;
+
+  constructor(attachable = false) {
+    if (attachable) {
+      this.attach = (sink) => {
+        if (this.sink !== undefined) return false;
+        this.sink = sink;
+        return true;
+      };
+    }
+  }
 
   send(line: string): void {
     if (!this.isClosed) this.sent.push(line);
@@ -562,13 +586,20 @@ class FramingTransport implements LineTransport {
   close(reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.sink?.closed({ reason, byPeer: false });
     this.closed.next({ reason, byPeer: false });
     this.closed.complete();
     this.lines.complete();
   }
 
+  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
+  get framingObserved(): boolean {
+    return this.framing.observed;
+  }
+
   /** As a real transport does: emit the framing error, then close. */
   overlong(err: LodeError): void {
+    this.sink?.framingError?.(err);
     this.framing.next(err);
     this.close(err.message);
   }

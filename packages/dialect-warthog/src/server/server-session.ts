@@ -1,5 +1,5 @@
-import { silentLogger, StratumErrorCodes } from '@lode/stratum-core';
-import type { CloseInfo, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
+import { lazyChildLogger, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
+import type { CloseInfo, InvalidLine, LodeError, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { Subscription, take, takeUntil } from 'rxjs';
 import { WarthogErrorCodes } from '../errors';
@@ -25,6 +25,9 @@ const METHODS: ReadonlyMap<string, ServerMethodHandler> = new Map<string, Server
   [WarthogMethods.EXTRANONCE_SUBSCRIBE, handleExtranonceSubscribe],
   [WarthogMethods.SUGGEST_DIFFICULTY, handleSuggestDifficulty],
 ]);
+
+/** The dialect session's logger bindings, shared by every session. */
+const LOG_BINDINGS = { dialect: 'warthog', side: 'server' };
 
 /** The key under which requests for methods this session does not know are counted. */
 export const WARTHOG_UNKNOWN_METHOD_KEY = 'unknown';
@@ -80,7 +83,8 @@ export class WarthogServerSession {
   private readonly ctx: ServerMethodContext;
   private readonly gate: SubscribeGate;
   private readonly maxPending: number;
-  private readonly subscriptions = new Subscription();
+  // Only when another owner holds the peer's callbacks (see the constructor).
+  private subscriptions: Subscription | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pending = 0;
   private closedInfo: CloseInfo | undefined;
@@ -99,37 +103,38 @@ export class WarthogServerSession {
     private readonly handler: WarthogServerHandler,
     options: WarthogServerSessionOptions = {},
   ) {
-    this.logger = (options.logger ?? silentLogger).child({ dialect: 'warthog', side: 'server' });
+    // No pino child per session: the bindings go into each log call (lazyChildLogger).
+    this.logger = lazyChildLogger(options.logger ?? silentLogger, LOG_BINDINGS);
     this.maxPending = options.maxPendingRequests ?? 128;
     this.gate = new SubscribeGate(options.maxQueuedBeforeSubscribe ?? 64);
     this.ctx = { handler, state: this.state, logger: this.logger, maxWorkers: options.maxWorkers ?? 256 };
 
+    // Linked by callbacks (RpcPeer.handle): five subscriptions per session
+    // cost more than the rest of the session. A peer already handled by
+    // another owner gets plain subscriptions, all ended on close.
+    const linked = peer.handle({
+      request: (req) => this.enqueue(() => this.answer(req.id, req.method, req.params)),
+      notification: (n) => this.enqueue(() => this.onNotification(n.method, n.params)),
+      invalid: (bad) => this.onInvalid(bad),
+      closed: (info) => this.onClosed(info),
+      framingError: (err) => this.onFramingError(err),
+    });
+    if (linked) return;
+    const subs = (this.subscriptions = new Subscription());
     const closed$ = peer.closed$;
-    this.subscriptions.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
-    this.subscriptions.add(
+    subs.add(closed$.pipe(take(1)).subscribe((info) => this.onClosed(info)));
+    subs.add(
       peer.requests$
         .pipe(takeUntil(closed$))
         .subscribe((req) => this.enqueue(() => this.answer(req.id, req.method, req.params))),
     );
-    this.subscriptions.add(
+    subs.add(
       peer.notifications$
         .pipe(takeUntil(closed$))
         .subscribe((n) => this.enqueue(() => this.onNotification(n.method, n.params))),
     );
-    this.subscriptions.add(
-      peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => {
-        this.invalidLines++;
-        this.enqueue(() => this.answerInvalid(bad.id, bad.reason, bad.line));
-      }),
-    );
-    // Answered synchronously: the transport closes itself right after this
-    // emission and flushes what was sent from inside it.
-    this.subscriptions.add(
-      peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => {
-        this.framingErrorCount++;
-        this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
-      }),
-    );
+    subs.add(peer.invalid$.pipe(takeUntil(closed$)).subscribe((bad) => this.onInvalid(bad)));
+    subs.add(peer.framingErrors$.pipe(takeUntil(closed$)).subscribe((err) => this.onFramingError(err)));
   }
 
   /** Emits once when the connection closes (either side), then completes. */
@@ -309,6 +314,20 @@ export class WarthogServerSession {
     }
   }
 
+  private onInvalid(bad: InvalidLine): void {
+    this.invalidLines++;
+    this.enqueue(() => this.answerInvalid(bad.id, bad.reason, bad.line));
+  }
+
+  /**
+   * Answered synchronously: the transport closes itself right after telling
+   * us and flushes what was sent from inside it.
+   */
+  private onFramingError(err: LodeError): void {
+    this.framingErrorCount++;
+    this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
+  }
+
   private countRequest(key: string): void {
     this.requestCounts.set(key, (this.requestCounts.get(key) ?? 0) + 1);
   }
@@ -317,7 +336,7 @@ export class WarthogServerSession {
     if (this.closedInfo !== undefined) return;
     this.closedInfo = info;
     this.gate.clear();
-    this.subscriptions.unsubscribe();
+    this.subscriptions?.unsubscribe();
     try {
       this.handler.closed?.(info);
     } catch (err) {

@@ -236,6 +236,58 @@ describe('classicCodec', () => {
     });
   });
 
+  describe('when encoding a notification with frozen params', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** `items`, frozen (as dialect-bitcoin's encodeNotifyParams returns a job's params). */
+    function frozen(items: unknown[]): unknown[] {
+      Object.freeze(items);
+      return items;
+    }
+
+    const branches = Object.freeze(['aa'.repeat(32), 'bb'.repeat(32)]);
+    const expected =
+      '{"id":null,"method":"mining.notify","params":["1f",' +
+      `["${'aa'.repeat(32)}","${'bb'.repeat(32)}"],"20000000",true,null,{"a":1}]}`;
+
+    it('stringifies the same params once and gives the same line after', () => {
+      const params = frozen(['1f', branches, '20000000', true, null, Object.freeze({ a: 1 })]);
+      const stringify = jest.spyOn(JSON, 'stringify');
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe(expected);
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe(expected);
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe(expected);
+      expect(stringify).toHaveBeenCalledTimes(1);
+    });
+
+    it('gives the right line for another method with the same params', () => {
+      const params = frozen(['1f', branches, '20000000', true, null, Object.freeze({ a: 1 })]);
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe(expected);
+      expect(classicCodec.encodeNotification('x.other', params)).toBe(expected.replace('"mining.notify"', '"x.other"'));
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe(expected);
+    });
+
+    it('never keeps the line of unfrozen params, or of frozen params holding something that can change', () => {
+      const open: unknown[] = ['1f', 1];
+      expect(classicCodec.encodeNotification('mining.notify', open)).toBe('{"id":null,"method":"mining.notify","params":["1f",1]}');
+      open[1] = 2;
+      expect(classicCodec.encodeNotification('mining.notify', open)).toBe('{"id":null,"method":"mining.notify","params":["1f",2]}');
+
+      const inner = ['aa'];
+      const shallow = frozen(['1f', inner]);
+      expect(classicCodec.encodeNotification('mining.notify', shallow)).toBe('{"id":null,"method":"mining.notify","params":["1f",["aa"]]}');
+      inner.push('bb');
+      expect(classicCodec.encodeNotification('mining.notify', shallow)).toBe('{"id":null,"method":"mining.notify","params":["1f",["aa","bb"]]}');
+    });
+
+    it('writes the extra members, uncached, when there are some', () => {
+      const params = frozen(['1f']);
+      expect(classicCodec.encodeNotification('mining.notify', params)).toBe('{"id":null,"method":"mining.notify","params":["1f"]}');
+      expect(classicCodec.encodeNotification('mining.notify', params, { algo: 'etchash' })).toBe(
+        '{"id":null,"method":"mining.notify","params":["1f"],"algo":"etchash"}',
+      );
+    });
+  });
+
   describe('StratumErrorCodes', () => {
     it('uses the JSON-RPC 2.0 numbers', () => {
       expect(StratumErrorCodes).toEqual({

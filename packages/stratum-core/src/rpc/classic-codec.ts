@@ -95,6 +95,31 @@ function withExtra(message: JsonObject, extra: RpcExtraMembers | undefined): Jso
 }
 
 /**
+ * Encoded classic notifications by their params, for params that can never
+ * change (see {@link isImmutableJson}); an entry is reused only for the same
+ * method, and goes when the params array is collected.
+ */
+const encodedNotifications = new WeakMap<readonly unknown[], { method: string; line: string }>();
+
+/**
+ * Whether `value` and everything in it can never change, so that its JSON
+ * text can be kept: strings, numbers, booleans, null and undefined, and
+ * frozen arrays and plain objects holding only such values. Anything else
+ * (a Buffer, a Date, an object with a `toJSON` or a getter, an unfrozen
+ * container, more than 8 levels deep) is not.
+ */
+function isImmutableJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint';
+  if (depth > 8 || !Object.isFrozen(value)) return false;
+  if (Array.isArray(value)) return value.every((item) => isImmutableJson(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  // A getter could answer differently each time: data members only.
+  return Object.values(Object.getOwnPropertyDescriptors(value)).every(
+    (member) => !member.enumerable || ('value' in member && isImmutableJson(member.value, depth + 1)),
+  );
+}
+
+/**
  * Decodes one line. With `pushMethod` (JSON-RPC 2.0 as EthProxy uses it), a
  * result with id 0 or no id and no `method` is a push, decoded as a
  * notification of that method carrying the result as params.
@@ -168,6 +193,13 @@ function decodeWith(line: string, pushMethod: string | undefined): RpcMessage {
  *   otherwise (field-notes.md §1.1, Miningcore #1709);
  * - `extra` members go after the codec's own (throws LodeError('protocol')
  *   when one would overwrite them).
+ *
+ * A notification whose `params` is a frozen array (holding only strings,
+ * numbers, booleans, null, and frozen arrays and plain objects of those) and
+ * that has no `extra` is encoded once and its line kept, keyed weakly by the
+ * params array: a job's `mining.notify` params shared by every session
+ * (dialect-bitcoin `encodeNotifyParams` returns one frozen array per frozen
+ * job) is stringified once per job, not once per session.
  */
 export const classicCodec: RpcCodec = {
   name: 'stratum-v1',
@@ -176,7 +208,12 @@ export const classicCodec: RpcCodec = {
     return JSON.stringify({ id, method, params });
   },
   encodeNotification(method, params, extra) {
-    return JSON.stringify(withExtra({ id: null, method, params }, extra));
+    if (extra !== undefined || !Object.isFrozen(params)) return JSON.stringify(withExtra({ id: null, method, params }, extra));
+    const cached = encodedNotifications.get(params);
+    if (cached !== undefined && cached.method === method) return cached.line;
+    const line = JSON.stringify({ id: null, method, params });
+    if (isImmutableJson(params)) encodedNotifications.set(params, { method, line });
+    return line;
   },
   encodeResult(id, result, extra) {
     return JSON.stringify(withExtra({ id, result: result === undefined ? null : result, error: null }, extra));

@@ -1,7 +1,7 @@
-import { firstValueFrom, toArray } from 'rxjs';
+import { firstValueFrom, ReplaySubject, Subject, take, toArray } from 'rxjs';
 import { LodeError } from '../errors';
 import { createLinePair } from '../transport/line-pair';
-import type { LineTransport } from '../transport/line-transport';
+import type { CloseInfo, LineSink, LineTransport } from '../transport/line-transport';
 import { classicCodec } from './classic-codec';
 import { RpcPeer, type RpcPeerOptions } from './rpc-peer';
 
@@ -169,6 +169,137 @@ describe('RpcPeer', () => {
       await expect(firstValueFrom(server.closed$)).resolves.toEqual({ reason: 'gone', byPeer: false });
       await expect(firstValueFrom(server.requests$.pipe(toArray()))).resolves.toEqual([]);
       await expect(firstValueFrom(server.invalid$.pipe(toArray()))).resolves.toEqual([]);
+    });
+  });
+
+  describe('when watchers are added by watch()', () => {
+    it('calls them after the owner and before the streams, in the order added, and drops them on close', async () => {
+      setup();
+      const seen: string[] = [];
+      server.handle({
+        request: (req) => seen.push(`handler request ${req.id}`),
+        notification: (n) => seen.push(`handler notification ${n.method}`),
+        invalid: () => seen.push('handler invalid'),
+        closed: (info) => seen.push(`handler closed ${info.reason}`),
+      });
+      server.watch({
+        request: (req) => seen.push(`A request ${req.method} ${req.id}`),
+        notification: (n) => seen.push(`A notification ${n.method}`),
+        invalid: (bad) => seen.push(`A invalid ${bad.id}`),
+        closed: (info) => seen.push(`A closed ${info.reason}`),
+      });
+      // only some callbacks: the others are skipped
+      server.watch({ request: (req) => seen.push(`B request ${req.id}`), closed: () => seen.push('B closed') });
+      server.requests$.subscribe((req) => seen.push(`requests$ ${req.id}`));
+      server.invalid$.subscribe((bad) => seen.push(`invalid$ ${bad.id}`));
+      server.closed$.subscribe((info) => seen.push(`closed$ ${info.reason}`));
+      void client.request('mining.subscribe', []).catch(() => undefined);
+      client.notify('mining.suggest_difficulty', [0.5]);
+      clientEnd.send('{"id":7,"method":5}');
+      client.close('bye');
+      await firstValueFrom(server.closed$);
+      expect(seen).toEqual([
+        'handler request 1',
+        'A request mining.subscribe 1',
+        'B request 1',
+        'requests$ 1',
+        'handler notification mining.suggest_difficulty',
+        'A notification mining.suggest_difficulty',
+        'handler invalid',
+        'A invalid 7',
+        'invalid$ 7',
+        'handler closed bye',
+        'A closed bye',
+        'B closed',
+        'closed$ bye',
+      ]);
+    });
+
+    it('stops calling a watcher once its unwatch function ran, even from inside a callback', async () => {
+      setup();
+      const seen: string[] = [];
+      const unwatchA = server.watch({
+        request: (req) => {
+          seen.push(`A ${req.id}`);
+          unwatchA();
+          unwatchA(); // idempotent
+        },
+      });
+      const unwatchB = server.watch({ request: (req) => seen.push(`B ${req.id}`), closed: () => seen.push('B closed') });
+      const done = firstValueFrom(server.requests$.pipe(take(2), toArray()));
+      void client.request('one', []).catch(() => undefined);
+      void client.request('two', []).catch(() => undefined);
+      await done;
+      unwatchB();
+      client.close('bye');
+      await firstValueFrom(server.closed$);
+      expect(seen).toEqual(['A 1', 'B 1', 'B 2']);
+    });
+
+    it('tells a watcher added after the close at once and keeps it no longer', async () => {
+      setup();
+      server.close('gone');
+      const seen: string[] = [];
+      const unwatch = server.watch({ closed: (info) => seen.push(`closed ${info.reason}`) });
+      expect(seen).toEqual(['closed gone']);
+      expect(() => unwatch()).not.toThrow();
+    });
+  });
+
+  describe('when the transport reports a framing error', () => {
+    it('passes it to the owner before framingErrors$ on a transport without attach, and stops at the close', async () => {
+      const framing = new Subject<LodeError>();
+      const closed = new ReplaySubject<CloseInfo>(1);
+      const transport: LineTransport = {
+        lines$: new Subject<string>(),
+        framingErrors$: framing,
+        closed$: closed,
+        isClosed: false,
+        send: () => undefined,
+        close: () => undefined,
+      };
+      const peer = new RpcPeer(transport, classicCodec);
+      const seen: string[] = [];
+      peer.handle({
+        request: () => 0,
+        notification: () => 0,
+        invalid: () => 0,
+        closed: (info) => seen.push(`closed ${info.reason}`),
+        framingError: (err) => seen.push(`handler ${err.message}`),
+      });
+      peer.framingErrors$.subscribe((err) => seen.push(`framingErrors$ ${err.message}`));
+      framing.next(new LodeError('framing', 'line over 64 bytes'));
+      closed.next({ reason: 'line over 64 bytes', byPeer: false });
+      framing.next(new LodeError('framing', 'after the close'));
+      expect(seen).toEqual([
+        'handler line over 64 bytes',
+        'framingErrors$ line over 64 bytes',
+        'closed line over 64 bytes',
+        'framingErrors$ after the close',
+      ]);
+    });
+
+    it('passes it to the owner from a transport it is attached to', () => {
+      let sink: LineSink | undefined;
+      const transport: LineTransport = {
+        lines$: new Subject<string>(),
+        framingErrors$: new Subject<LodeError>(),
+        closed$: new ReplaySubject<CloseInfo>(1),
+        isClosed: false,
+        send: () => undefined,
+        close: () => undefined,
+        attach: (s) => {
+          sink = s;
+          return true;
+        },
+      };
+      const peer = new RpcPeer(transport, classicCodec);
+      const seen: string[] = [];
+      // before an owner is linked: nobody to tell
+      sink?.framingError?.(new LodeError('framing', 'early'));
+      peer.handle({ request: () => 0, notification: () => 0, invalid: () => 0, closed: () => 0, framingError: (err) => seen.push(err.message) });
+      sink?.framingError?.(new LodeError('framing', 'line over 64 bytes'));
+      expect(seen).toEqual(['line over 64 bytes']);
     });
   });
 

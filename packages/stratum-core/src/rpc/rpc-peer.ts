@@ -39,7 +39,8 @@ export interface InvalidLine {
 
 /**
  * The callbacks of an {@link RpcPeer}'s owner (see {@link RpcPeer.handle}):
- * each is called just before the matching stream emits; none may throw.
+ * each is called just before the peer's watchers and the matching stream;
+ * none may throw.
  */
 export interface RpcPeerHandler<P = unknown[]> {
   request(req: IncomingRequest<P>): void;
@@ -47,6 +48,25 @@ export interface RpcPeerHandler<P = unknown[]> {
   invalid(bad: InvalidLine): void;
   /** called once when the transport closes */
   closed(info: CloseInfo): void;
+  /**
+   * optional: the transport's framing error (a line over its length cap),
+   * just before `framingErrors$` emits it; the transport closes right after,
+   * so a reply written from inside it is still flushed
+   */
+  framingError?(err: LodeError): void;
+}
+
+/**
+ * Callbacks of an observer of an {@link RpcPeer} that is not its owner (see
+ * {@link RpcPeer.watch}): each, when present, is called after the owner's
+ * {@link RpcPeerHandler} and before the matching stream emits; none may throw.
+ */
+export interface RpcPeerWatcher<P = unknown[]> {
+  request?(req: IncomingRequest<P>): void;
+  notification?(n: IncomingNotification<P>): void;
+  invalid?(bad: InvalidLine): void;
+  /** called once when the transport closes (at once when already closed); the watcher is then dropped */
+  closed?(info: CloseInfo): void;
 }
 
 /** Options of an {@link RpcPeer}. */
@@ -98,8 +118,12 @@ interface Pending {
  * after that are dropped silently (a late reply to a gone miner is not an
  * error).
  *
- * A session subscribes to the streams right after constructing the peer:
- * lines are delivered by the transport as they arrive and are not buffered.
+ * A session subscribes to the streams right after constructing the peer, or
+ * links itself by callbacks ({@link RpcPeer.handle}; others observe with
+ * {@link RpcPeer.watch}): lines are delivered by the transport as they
+ * arrive and are not buffered. For each message the owner's handler is
+ * called first, then the watchers in the order they were added, then the
+ * stream emits.
  *
  * `P` is the codec's params type: `unknown[]` with the classic codec,
  * `Eip1571Params` with `eip1571Codec`. {@link RpcPeer.setCodec} swaps the
@@ -117,8 +141,11 @@ export class RpcPeer<P = unknown[]> {
   private invalidSubject: Subject<InvalidLine> | undefined;
   private closedSubject: ReplaySubject<CloseInfo> | undefined;
   private handler: RpcPeerHandler<P> | undefined;
+  // Replaced, never mutated: a watcher may add or remove watchers while the array is walked.
+  private watchers: ReadonlyArray<RpcPeerWatcher<P>> | undefined;
   private readonly pending = new Map<string, Pending>();
-  private readonly subscription = new Subscription();
+  // Only for a transport without `attach`; ended on close.
+  private subscription: Subscription | undefined;
   private readonly requestTimeoutMs: number;
   private readonly maxPendingRequests: number;
   private readonly logger: LodeLogger;
@@ -152,10 +179,16 @@ export class RpcPeer<P = unknown[]> {
 
     // Callbacks when the transport takes them (StratumConnection): two
     // subscriptions per connection cost more than the rest of the link.
-    const attached = transport.attach?.({ line: (line) => this.onLine(line), closed: (info) => this.onClosed(info) }) ?? false;
+    const attached =
+      transport.attach?.({
+        line: (line) => this.onLine(line),
+        framingError: (err) => this.handler?.framingError?.(err),
+        closed: (info) => this.onClosed(info),
+      }) ?? false;
     if (!attached) {
-      this.subscription.add(transport.lines$.subscribe((line) => this.onLine(line)));
-      this.subscription.add(transport.closed$.subscribe((info) => this.onClosed(info)));
+      const subscription = (this.subscription = new Subscription());
+      subscription.add(transport.lines$.subscribe((line) => this.onLine(line)));
+      subscription.add(transport.closed$.subscribe((info) => this.onClosed(info)));
     }
     // A transport that closed before we subscribed may not replay its close.
     if (transport.isClosed && this.closeInfo === undefined) {
@@ -192,17 +225,53 @@ export class RpcPeer<P = unknown[]> {
 
   /**
    * Links the peer's owner (a dialect's server session) by callbacks instead
-   * of subscriptions: each is called just before the matching stream emits,
-   * and `closed` once (at once when already closed). Cheaper per connection
-   * than four subscriptions; the streams still work for anyone else.
+   * of subscriptions: each is called just before the watchers and the
+   * matching stream, `framingError` (when given) just before
+   * `framingErrors$` emits, and `closed` once (at once when already closed).
+   * Cheaper per connection than four subscriptions; the streams still work
+   * for anyone else.
    *
    * @returns false, linking nothing, when a handler is already attached
    */
   handle(handler: RpcPeerHandler<P>): boolean {
     if (this.handler !== undefined) return false;
     this.handler = handler;
-    if (this.closeInfo !== undefined) handler.closed(this.closeInfo);
+    if (this.closeInfo !== undefined) {
+      handler.closed(this.closeInfo);
+      return true;
+    }
+    // A transport without `attach` reports framing errors only on its stream.
+    const subscription = this.subscription;
+    if (subscription !== undefined && handler.framingError !== undefined) {
+      subscription.add(this.transport.framingErrors$.subscribe((err) => handler.framingError?.(err)));
+    }
     return true;
+  }
+
+  /**
+   * Adds an observer of the incoming messages and the close, by callbacks:
+   * each message goes to the owner's handler ({@link RpcPeer.handle}) first,
+   * then to the watchers in the order they were added, then to the streams.
+   * Cheaper per connection than subscriptions (and reading a stream makes its
+   * subject). Every watcher is dropped after its `closed`; a watcher added
+   * after the close gets `closed` at once and is not kept. The same object
+   * may be added twice and then hears everything twice.
+   *
+   * @returns a function that removes this watcher (once); idempotent, and a
+   *   no-op after the close
+   */
+  watch(watcher: RpcPeerWatcher<P>): () => void {
+    if (this.closeInfo !== undefined) {
+      watcher.closed?.(this.closeInfo);
+      return noop;
+    }
+    this.watchers = this.watchers === undefined ? [watcher] : [...this.watchers, watcher];
+    let removed = false;
+    return () => {
+      if (removed) return;
+      removed = true;
+      this.unwatch(watcher);
+    };
   }
 
   /** the transport's framing errors (overlong lines); the transport closes right after */
@@ -354,6 +423,8 @@ export class RpcPeer<P = unknown[]> {
             ? { id: msg.id, method: msg.method, params: msg.params }
             : { id: msg.id, method: msg.method, params: msg.params, extra: msg.extra };
         this.handler?.request(req);
+        const watchers = this.watchers;
+        if (watchers !== undefined) for (const w of watchers) w.request?.(req);
         this.requestsSubject?.next(req);
         return;
       }
@@ -362,6 +433,8 @@ export class RpcPeer<P = unknown[]> {
         const n: IncomingNotification<P> =
           msg.extra === undefined ? { method: msg.method, params: msg.params } : { method: msg.method, params: msg.params, extra: msg.extra };
         this.handler?.notification(n);
+        const watchers = this.watchers;
+        if (watchers !== undefined) for (const w of watchers) w.notification?.(n);
         this.notificationsSubject?.next(n);
         return;
       }
@@ -396,13 +469,15 @@ export class RpcPeer<P = unknown[]> {
     this.logger.debug({ id, reason, code }, 'invalid line from peer');
     const bad: InvalidLine = code === undefined ? { id, reason, line } : { id, reason, code, line };
     this.handler?.invalid(bad);
+    const watchers = this.watchers;
+    if (watchers !== undefined) for (const w of watchers) w.invalid?.(bad);
     this.invalidSubject?.next(bad);
   }
 
   private onClosed(info: CloseInfo): void {
     if (this.closeInfo !== undefined) return;
     this.closeInfo = info;
-    this.subscription.unsubscribe();
+    this.subscription?.unsubscribe();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(
@@ -411,11 +486,23 @@ export class RpcPeer<P = unknown[]> {
     }
     this.pending.clear();
     this.handler?.closed(info);
+    const watchers = this.watchers;
+    this.watchers = undefined;
+    if (watchers !== undefined) for (const w of watchers) w.closed?.(info);
     this.closedSubject?.next(info);
     this.closedSubject?.complete();
     this.requestsSubject?.complete();
     this.notificationsSubject?.complete();
     this.invalidSubject?.complete();
+  }
+
+  /** Removes one occurrence of `watcher` (copy on write: a walk in progress keeps its array). */
+  private unwatch(watcher: RpcPeerWatcher<P>): void {
+    const watchers = this.watchers;
+    if (watchers === undefined) return;
+    const at = watchers.indexOf(watcher);
+    if (at < 0) return;
+    this.watchers = watchers.length === 1 ? undefined : [...watchers.slice(0, at), ...watchers.slice(at + 1)];
   }
 
   /** A stream's subject; completed at once when the peer is closed already. */
@@ -428,4 +515,8 @@ export class RpcPeer<P = unknown[]> {
   private closeReason(): string {
     return this.closeInfo?.reason ?? 'transport closed';
   }
+}
+
+function noop(): void {
+  // nothing to remove: the peer had closed before the watcher was added
 }

@@ -42,18 +42,25 @@ export interface LineTransport {
   close(reason: string): void;
   /**
    * Optional. Links the transport's one owner by callbacks: `sink.line` gets
-   * each received line just before `lines$` emits it, and `sink.closed` the
-   * close just before `closed$` emits (at once when already closed). Returns
+   * each received line just before `lines$` emits it, `sink.framingError`
+   * (when the sink has it) each framing error just before `framingErrors$`
+   * emits it, and `sink.closed` the close just before `closed$` emits (at
+   * once when already closed). Returns
    * false, linking nothing, when a sink is already attached: the caller then
    * subscribes to the streams.
    */
   attach?(sink: LineSink): boolean;
 }
 
-/** The callbacks of a transport's owner (see {@link LineTransport.attach}); neither may throw. */
+/** The callbacks of a transport's owner (see {@link LineTransport.attach}); none may throw. */
 export interface LineSink {
   /** one received line, without its terminator */
   line(line: string): void;
+  /**
+   * optional: a framing error (a line over the length cap); the transport
+   * closes right after, so a reply `send()` from inside it is still flushed
+   */
+  framingError?(err: LodeError): void;
   /** called once when the transport closes */
   closed(info: CloseInfo): void;
 }

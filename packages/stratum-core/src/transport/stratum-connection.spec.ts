@@ -210,6 +210,33 @@ describe('StratumConnection', () => {
     });
   });
 
+  describe('when a line passes maxLineBytes with an owner attached', () => {
+    it('tells the sink before framingErrors$, and flushes the reply the sink wrote', async () => {
+      await start({ maxLineBytes: 64 });
+      const raw = await client();
+      const conn = await accepted();
+      const seen: string[] = [];
+      conn.attach({
+        line: (line) => seen.push(`sink ${line}`),
+        framingError: (err) => {
+          seen.push(`sink framingError ${err.message}`);
+          conn.send(`{"id":null,"result":null,"error":[-32600,${JSON.stringify(err.message)},null]}`);
+        },
+        closed: (info) => seen.push(`sink closed ${info.reason}`),
+      });
+      conn.framingErrors$.subscribe((err) => seen.push(`framingErrors$ ${err.message}`));
+      raw.socket.write(`${'x'.repeat(65)}\n`);
+      await expect(firstValueFrom(conn.closed$)).resolves.toEqual({ reason: 'line over 64 bytes', byPeer: false });
+      await raw.ended;
+      expect(seen).toEqual([
+        'sink framingError line over 64 bytes',
+        'framingErrors$ line over 64 bytes',
+        'sink closed line over 64 bytes',
+      ]);
+      expect(raw.lines).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 64 bytes",null]}']);
+    });
+  });
+
   describe('when no line arrives for idleTimeoutMs', () => {
     it('closes with "idle for N ms"', async () => {
       await start({ idleTimeoutMs: 30 });

@@ -31,9 +31,10 @@ let idSeq = 0;
  *
  * Limits (see {@link ConnectionOptions}), each closing the connection with a
  * logged reason on `closed$` (`byPeer: false`):
- * - a received line over `maxLineBytes` -> `framingErrors$` emits
- *   LodeError('framing', 'line over 16384 bytes') first, so a subscriber can
- *   `send()` an error reply synchronously; the socket is then ended (what was
+ * - a received line over `maxLineBytes` -> the attached sink's
+ *   `framingError`, then `framingErrors$`, get LodeError('framing', 'line
+ *   over 16384 bytes') first, so the owner or a subscriber can `send()` an
+ *   error reply synchronously; the socket is then ended (what was
  *   written is flushed) and destroyed after a 1 s grace;
  * - `socket.writableLength` over `maxSendQueueBytes` after a write ->
  *   destroyed at once, reason `send queue over 1048576 bytes (peer not reading)`;
@@ -162,8 +163,9 @@ export class StratumConnection implements LineTransport {
 
   /**
    * Links the connection's owner (RpcPeer) by callbacks: `sink.line` gets each
-   * line just before `lines$` emits it, `sink.closed` the close just before
-   * `closed$` (at once when already closed).
+   * line just before `lines$` emits it, `sink.framingError` (when given) each
+   * framing error just before `framingErrors$`, `sink.closed` the close just
+   * before `closed$` (at once when already closed).
    *
    * @returns false, linking nothing, when a sink is already attached
    */
@@ -264,6 +266,7 @@ export class StratumConnection implements LineTransport {
   private onFramingError(err: LodeError): void {
     this.counters.framingErrors++;
     this.logger.warn({ err: err.message }, 'framing error');
+    this.sink?.framingError?.(err);
     this.framingSubject?.next(err);
     this.close(err.message);
   }
