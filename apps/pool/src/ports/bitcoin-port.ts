@@ -1,11 +1,29 @@
 import type { Observable } from 'rxjs';
-import { BitcoinServerSession, type BitcoinServerHandler } from '@lode/dialect-bitcoin';
+import {
+  BitcoinServerSession,
+  type AuthorizeRequest,
+  type BitcoinServerHandler,
+  type MinerInfo,
+  type SubmitRequest,
+  type SubscribeRequest,
+  type SubscribeResult,
+} from '@lode/dialect-bitcoin';
+import type { ShareVerdict } from '@lode/mining';
 import type { CoinJob } from '@lode/plugin-api';
-import type { MinerSession, PoolEngine } from '@lode/pool-engine';
-import { classicCodec, lazyChildLogger, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
+import type { MinerSession, PoolEngine, SessionEvent } from '@lode/pool-engine';
+import {
+  classicCodec,
+  lazyChildLogger,
+  RpcPeer,
+  StratumServer,
+  type CloseInfo,
+  type LodeLogger,
+  type RefusedConnection,
+  type StratumConnection,
+} from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
-import { PortProtection, type PortOptions } from './port-protection';
+import { PortProtection, type ConnectionGuard, type EscalationActions, type PortOptions } from './port-protection';
 import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
 import { toNotifyParams } from './to-notify-params';
@@ -41,7 +59,7 @@ export interface ExtranonceMoveReport {
 export class BitcoinPort {
   private readonly server: StratumServer;
   private readonly protection: PortProtection;
-  private readonly live = new Set<{ session: MinerSession; dialect: BitcoinServerSession }>();
+  private readonly live = new Set<BitcoinConnection>();
   readonly counters: PortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
 
   constructor(
@@ -111,97 +129,155 @@ export class BitcoinPort {
 
   private accept(conn: StratumConnection): void {
     this.counters.connectionsTotal++;
-    // The connection's one logger, handed down to the peer, the guard and the
-    // dialect session; a pino child is made only once it logs.
-    const log = lazyChildLogger(this.logger, { conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
-    const peer = new RpcPeer(conn, classicCodec, { logger: log });
-    const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
-    const guard = this.protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));
-    let lastJob: CoinJob | undefined;
+    const connection = new BitcoinConnection(this, conn);
+    if (!connection.dialect.isClosed) this.live.add(connection);
+  }
 
-    const handler: BitcoinServerHandler = {
-      subscribe: async (req) => {
-        const result = await session.subscribe(req);
-        log.info(
-          { userAgent: req.userAgent ?? '', extranonce1: result.extranonce1.toString('hex'), resumed: req.sessionId === result.sessionId },
-          'miner subscribed',
-        );
-        return result;
-      },
-      authorize: async (req) => {
-        const ok = await session.authorize(req);
-        log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
-        if (!ok) guard.authFailure();
-        return ok;
-      },
-      submit: async (req) => {
-        const verdict = await session.submit(req);
-        if (verdict.accepted) this.counters.sharesAccepted++;
-        else this.counters.sharesRejected++;
-        const level = this.logShares ? 'info' : 'debug';
-        if (verdict.accepted) {
-          log[level](
-            { worker: req.workerName, job: req.jobId, difficulty: verdict.difficulty, shareDifficulty: round(verdict.shareDifficulty), block: verdict.block },
-            'share accepted',
-          );
-        } else {
-          log[level]({ worker: req.workerName, job: req.jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
-        }
-        guard.share(verdict);
-        return verdict;
-      },
-      suggestDifficulty: (d) => session.suggestDifficulty(d),
-      setMinimumDifficulty: (value) => {
-        const result = session.setMinimumDifficulty(value);
-        if (result === true) log.info({ minimumDifficulty: value }, 'minimum difficulty set');
-        else log.warn({ minimumDifficulty: value, reason: result }, 'minimum difficulty refused');
-        return result;
-      },
-      setInfo: (info) => {
-        session.setInfo(info);
-        log.info({ ...info }, 'miner info');
-      },
-      closed: (info) => {
-        this.live.delete(entry);
-        events.unsubscribe();
-        watch.stop();
-        guard.closed();
-        session.close();
-        log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
-      },
-    };
-    const dialect = new BitcoinServerSession(peer, handler, {
+  /** @internal for BitcoinConnection: what each connection needs from its port */
+  get context(): PortContext {
+    return { config: this.config, engine: this.engine, logger: this.logger, logShares: this.logShares, versionRollingMask: this.versionRollingMask, protection: this.protection, counters: this.counters, live: this.live };
+  }
+}
+
+/** What a {@link BitcoinConnection} takes from its port. */
+interface PortContext {
+  config: PortConfig;
+  engine: PoolEngine;
+  logger: LodeLogger;
+  logShares: boolean;
+  versionRollingMask: number;
+  protection: PortProtection;
+  counters: PortCounters;
+  live: Set<BitcoinConnection>;
+}
+
+/**
+ * One connection on a {@link BitcoinPort}: the dialect session's handler,
+ * the reject escalation's actions and the engine session's event listener
+ * in one object with methods (a class, not a dozen closures per connection:
+ * docs/performance.md (a)).
+ */
+class BitcoinConnection implements BitcoinServerHandler, EscalationActions {
+  readonly session: MinerSession;
+  readonly dialect: BitcoinServerSession;
+  private readonly log: LodeLogger;
+  private readonly guard: ConnectionGuard;
+  private readonly watch: MalformedWatch;
+  private readonly counters: PortCounters;
+  private readonly live: Set<BitcoinConnection>;
+  private readonly logShares: boolean;
+  private lastJob: CoinJob | undefined;
+
+  constructor(port: BitcoinPort, conn: StratumConnection) {
+    const { config, engine, logger, logShares, versionRollingMask, protection, counters, live } = port.context;
+    this.counters = counters;
+    this.live = live;
+    this.logShares = logShares;
+    // The connection's one logger, handed down to the peer, the guard and the
+    // dialect session; it makes no pino child (lazyChildLogger).
+    const log = (this.log = lazyChildLogger(logger, { conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` }));
+    const peer = new RpcPeer(conn, classicCodec, { logger: log });
+    this.session = engine.createSession(sessionOptionsFor(config, conn.remoteAddress));
+    this.guard = protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));
+    this.dialect = new BitcoinServerSession(peer, this, {
       logger: log,
       versionRolling: {
-        serverMask: this.versionRollingMask,
-        allowWithoutConfigure: this.config.versionRolling.allowWithoutConfigure,
+        serverMask: versionRollingMask,
+        allowWithoutConfigure: config.versionRolling.allowWithoutConfigure,
       },
     });
-    const entry = { session, dialect };
-    this.live.add(entry);
-    const watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => guard.malformed(n));
-    guard.attach({
-      // ckpool's stratum_send_update: the current job again, clean
-      resendWork: () => {
-        if (lastJob === undefined) return false;
-        dialect.sendNotify(toNotifyParams(lastJob, true));
-        return true;
-      },
-      reconnect: () => {
-        dialect.reconnect();
-        return true;
-      },
-      drop: (reason) => dialect.close(reason),
-    });
-    const events = session.events$.subscribe((event) => {
-      if (event.type === 'difficulty') {
-        dialect.sendDifficulty(event.difficulty);
-        return;
+    const dialect = this.dialect;
+    this.watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => this.guard.malformed(n));
+    this.guard.attach(this);
+    this.session.onEvent((event) => this.onEvent(event));
+    if (dialect.isClosed) this.watch.stop();
+  }
+
+  async subscribe(req: SubscribeRequest): Promise<SubscribeResult> {
+    const result = await this.session.subscribe(req);
+    this.log.info(
+      { userAgent: req.userAgent ?? '', extranonce1: result.extranonce1.toString('hex'), resumed: req.sessionId === result.sessionId },
+      'miner subscribed',
+    );
+    return result;
+  }
+
+  async authorize(req: AuthorizeRequest): Promise<boolean> {
+    const ok = await this.session.authorize(req);
+    this.log.info({ worker: req.workerName, ok }, ok ? 'worker authorized' : 'worker refused');
+    if (!ok) this.guard.authFailure();
+    return ok;
+  }
+
+  async submit(req: SubmitRequest): Promise<ShareVerdict> {
+    const verdict = await this.session.submit(req);
+    if (verdict.accepted) this.counters.sharesAccepted++;
+    else this.counters.sharesRejected++;
+    const level = this.logShares ? 'info' : 'debug';
+    // The log object is built only when the line is written: at debug level
+    // most pools never are, and this runs once per share.
+    if (this.log.isLevelEnabled?.(level) !== false) {
+      if (verdict.accepted) {
+        this.log[level](
+          { worker: req.workerName, job: req.jobId, difficulty: verdict.difficulty, shareDifficulty: round(verdict.shareDifficulty), block: verdict.block },
+          'share accepted',
+        );
+      } else {
+        this.log[level]({ worker: req.workerName, job: req.jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
       }
-      lastJob = event.job;
-      dialect.sendNotify(toNotifyParams(event.job, event.clean));
-    });
-    if (dialect.isClosed) watch.stop();
+    }
+    this.guard.share(verdict);
+    return verdict;
+  }
+
+  suggestDifficulty(difficulty: number): void {
+    this.session.suggestDifficulty(difficulty);
+  }
+
+  setMinimumDifficulty(value: number): true | string {
+    const result = this.session.setMinimumDifficulty(value);
+    if (result === true) this.log.info({ minimumDifficulty: value }, 'minimum difficulty set');
+    else this.log.warn({ minimumDifficulty: value, reason: result }, 'minimum difficulty refused');
+    return result;
+  }
+
+  setInfo(info: MinerInfo): void {
+    this.session.setInfo(info);
+    this.log.info({ ...info }, 'miner info');
+  }
+
+  closed(info: CloseInfo): void {
+    this.live.delete(this);
+    // Called from inside the dialect's constructor when the peer is gone already.
+    this.watch?.stop();
+    this.guard.closed();
+    void this.session.close();
+    this.log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
+  }
+
+  /** ckpool's stratum_send_update: the current job again, clean */
+  resendWork(): boolean {
+    if (this.lastJob === undefined) return false;
+    this.dialect.sendNotify(toNotifyParams(this.lastJob, true));
+    return true;
+  }
+
+  reconnect(): boolean {
+    this.dialect.reconnect();
+    return true;
+  }
+
+  drop(reason: string): void {
+    this.dialect.close(reason);
+  }
+
+  private onEvent(event: SessionEvent): void {
+    if (event.type === 'difficulty') {
+      this.dialect.sendDifficulty(event.difficulty);
+      return;
+    }
+    this.lastJob = event.job;
+    this.dialect.sendNotify(toNotifyParams(event.job, event.clean));
   }
 }
 

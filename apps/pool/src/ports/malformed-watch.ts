@@ -1,4 +1,3 @@
-import { Subscription, type Observable } from 'rxjs';
 import { StratumErrorCodes, type InvalidLine } from '@lode/stratum-core';
 
 /** What a {@link MalformedWatch} saw itself, for the dialect's count. */
@@ -13,12 +12,26 @@ export interface MalformedSeen {
   rejectionsByCode: Map<number, number>;
 }
 
-/** The peer streams a watch samples on: any incoming message may have produced an error reply. */
+/**
+ * The callbacks a watch gives its peer (a subset of stratum-core's
+ * `RpcPeerWatcher`, whatever the codec's params type): any incoming message
+ * may have produced an error reply.
+ */
+export interface MalformedPeerWatcher {
+  request(): void;
+  notification(): void;
+  invalid(bad: InvalidLine): void;
+  closed(): void;
+}
+
+/**
+ * What a watch needs of the connection: an `RpcPeer` (its `watch`, which calls
+ * the watcher after the dialect session's own callbacks, and `closed` once,
+ * at once when already closed).
+ */
 export interface WatchedPeer {
-  readonly requests$: Observable<unknown>;
-  readonly notifications$: Observable<unknown>;
-  readonly invalid$: Observable<InvalidLine>;
-  readonly closed$: Observable<unknown>;
+  /** @returns a function that removes the watcher */
+  watch(watcher: MalformedPeerWatcher): () => void;
 }
 
 /**
@@ -33,10 +46,13 @@ export interface WatchedPeer {
  * a slow share is caught at the next sample. Totals only grow here: a
  * transient dip (a verdict seen before its reply went out) is never reported
  * twice.
+ *
+ * It observes the peer by callbacks (`RpcPeer.watch`), not subscriptions:
+ * no stream subject or subscriber per connection.
  */
 export class MalformedWatch {
   readonly seen: MalformedSeen = { invalid: 0, invalidWithId: 0, invalidAnsweredByCode: new Map(), rejectionsByCode: new Map() };
-  private readonly subscription = new Subscription();
+  private unwatch: (() => void) | undefined;
   private reported = 0;
   private scheduled: NodeJS.Immediate | undefined;
   private stopped = false;
@@ -51,19 +67,10 @@ export class MalformedWatch {
     private readonly total: (seen: MalformedSeen) => number,
     private readonly report: (count: number) => void,
   ) {
-    this.subscription.add(peer.requests$.subscribe(() => this.schedule()));
-    this.subscription.add(peer.notifications$.subscribe(() => this.schedule()));
-    this.subscription.add(
-      peer.invalid$.subscribe((bad) => {
-        this.seen.invalid++;
-        if (bad.id !== null) {
-          this.seen.invalidWithId++;
-          if (bad.code !== undefined) bump(this.seen.invalidAnsweredByCode, bad.code);
-        }
-        this.schedule();
-      }),
-    );
-    this.subscription.add(peer.closed$.subscribe(() => this.stop()));
+    // A peer closed already calls `closed` (so stop) from inside watch(): nothing to remove then.
+    const unwatch = peer.watch(new Watcher(this));
+    if (this.stopped) unwatch();
+    else this.unwatch = unwatch;
   }
 
   /** Notes a share rejection the port answered with `code` (so that it is not taken for a malformed request). */
@@ -87,16 +94,51 @@ export class MalformedWatch {
     this.stopped = true;
     if (this.scheduled !== undefined) clearImmediate(this.scheduled);
     this.scheduled = undefined;
-    this.subscription.unsubscribe();
+    const unwatch = this.unwatch;
+    this.unwatch = undefined;
+    unwatch?.();
     this.sample();
   }
 
-  private schedule(): void {
+  /** @internal Called by this watch's peer watcher for an invalid line; not for callers. */
+  onInvalid(bad: InvalidLine): void {
+    if (this.stopped) return;
+    this.seen.invalid++;
+    if (bad.id !== null) {
+      this.seen.invalidWithId++;
+      if (bad.code !== undefined) bump(this.seen.invalidAnsweredByCode, bad.code);
+    }
+    this.schedule();
+  }
+
+  /** @internal Called by this watch's peer watcher for every message; not for callers. */
+  schedule(): void {
     if (this.scheduled !== undefined || this.stopped) return;
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       this.sample();
     });
+  }
+}
+
+/** A watch's callbacks on its peer: one small object, its methods on the prototype (no closures). */
+class Watcher implements MalformedPeerWatcher {
+  constructor(private readonly owner: MalformedWatch) {}
+
+  request(): void {
+    this.owner.schedule();
+  }
+
+  notification(): void {
+    this.owner.schedule();
+  }
+
+  invalid(bad: InvalidLine): void {
+    this.owner.onInvalid(bad);
+  }
+
+  closed(): void {
+    this.owner.stop();
   }
 }
 
