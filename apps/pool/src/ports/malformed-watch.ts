@@ -7,9 +7,9 @@ export interface MalformedSeen {
   /** of those, the ones carrying an id (a dialect may answer them) */
   invalidWithId: number;
   /** of those, the ones answered with each error code the codec suggested (EIP-1571: 400) */
-  invalidAnsweredByCode: Map<number, number>;
+  invalidAnsweredByCode: ReadonlyMap<number, number>;
   /** share rejections the port answered, by the dialect's error code */
-  rejectionsByCode: Map<number, number>;
+  rejectionsByCode: ReadonlyMap<number, number>;
 }
 
 /**
@@ -51,7 +51,8 @@ export interface WatchedPeer {
  * no stream subject or subscriber per connection.
  */
 export class MalformedWatch {
-  readonly seen: MalformedSeen = { invalid: 0, invalidWithId: 0, invalidAnsweredByCode: new Map(), rejectionsByCode: new Map() };
+  // The maps are the shared empty one until a first entry: most sessions never need them.
+  readonly seen: MalformedSeen = { invalid: 0, invalidWithId: 0, invalidAnsweredByCode: NONE, rejectionsByCode: NONE };
   private unwatch: (() => void) | undefined;
   private reported = 0;
   private scheduled: NodeJS.Immediate | undefined;
@@ -75,7 +76,7 @@ export class MalformedWatch {
 
   /** Notes a share rejection the port answered with `code` (so that it is not taken for a malformed request). */
   noteRejection(code: number): void {
-    bump(this.seen.rejectionsByCode, code);
+    this.seen.rejectionsByCode = bumped(this.seen.rejectionsByCode, code);
   }
 
   /** Samples now. */
@@ -106,7 +107,7 @@ export class MalformedWatch {
     this.seen.invalid++;
     if (bad.id !== null) {
       this.seen.invalidWithId++;
-      if (bad.code !== undefined) bump(this.seen.invalidAnsweredByCode, bad.code);
+      if (bad.code !== undefined) this.seen.invalidAnsweredByCode = bumped(this.seen.invalidAnsweredByCode, bad.code);
     }
     this.schedule();
   }
@@ -142,8 +143,14 @@ class Watcher implements MalformedPeerWatcher {
   }
 }
 
-function bump(map: Map<number, number>, key: number): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+/** The empty map every watch starts with (never written: {@link bumped} copies it first). */
+const NONE: ReadonlyMap<number, number> = new Map<number, number>();
+
+/** `map` with `key` counted once more: a map of the watch's own (made from NONE on the first count). */
+function bumped(map: ReadonlyMap<number, number>, key: number): Map<number, number> {
+  const own = map === NONE ? new Map<number, number>() : (map as Map<number, number>);
+  own.set(key, (own.get(key) ?? 0) + 1);
+  return own;
 }
 
 function at(errors: Record<number, number>, code: number): number {

@@ -143,7 +143,8 @@ export class RpcPeer<P = unknown[]> {
   private handler: RpcPeerHandler<P> | undefined;
   // Replaced, never mutated: a watcher may add or remove watchers while the array is walked.
   private watchers: ReadonlyArray<RpcPeerWatcher<P>> | undefined;
-  private readonly pending = new Map<string, Pending>();
+  // Made on the first request sent: a pool's peer rarely sends one.
+  private pending: Map<string, Pending> | undefined;
   // Only for a transport without `attach`; ended on close.
   private subscription: Subscription | undefined;
   private readonly requestTimeoutMs: number;
@@ -286,7 +287,7 @@ export class RpcPeer<P = unknown[]> {
 
   /** Requests sent and not yet answered. */
   get pendingRequests(): number {
-    return this.pending.size;
+    return this.pending?.size ?? 0;
   }
 
   /** The codec every line in and out goes through now. */
@@ -326,11 +327,12 @@ export class RpcPeer<P = unknown[]> {
         new LodeError('connection', `cannot send ${method}: connection closed (${this.closeReason()})`),
       );
     }
-    if (this.pending.size >= this.maxPendingRequests) {
+    const pending = (this.pending ??= new Map<string, Pending>());
+    if (pending.size >= this.maxPendingRequests) {
       return Promise.reject(
         new LodeError(
           'connection',
-          `cannot send ${method}: ${this.pending.size} requests already await a response, the cap is ${this.maxPendingRequests}`,
+          `cannot send ${method}: ${pending.size} requests already await a response, the cap is ${this.maxPendingRequests}`,
         ),
       );
     }
@@ -344,12 +346,12 @@ export class RpcPeer<P = unknown[]> {
     }
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(String(id));
+        pending.delete(String(id));
         reject(new LodeError('connection', `${method} (id ${id}) got no response within ${timeoutMs} ms`));
       }, timeoutMs);
       // A pending request must not keep a process alive on its own; the socket does that.
       timer.unref();
-      this.pending.set(String(id), { method, id, timer, resolve, reject });
+      pending.set(String(id), { method, id, timer, resolve, reject });
       this.transport.send(line);
     });
   }
@@ -395,10 +397,12 @@ export class RpcPeer<P = unknown[]> {
    * reported rather than reused.
    */
   private allocateId(): number {
-    for (let tries = 0; tries <= this.pending.size; tries++) {
+    const pending = this.pending;
+    const size = pending?.size ?? 0;
+    for (let tries = 0; tries <= size; tries++) {
       const id = this.nextId;
       this.nextId = id >= this.maxRequestId ? this.firstRequestId : id + 1;
-      if (!this.pending.has(String(id))) return id;
+      if (pending?.has(String(id)) !== true) return id;
     }
     throw new LodeError(
       'connection',
@@ -450,12 +454,12 @@ export class RpcPeer<P = unknown[]> {
 
   private onResponse(id: RpcId, result: unknown, error: RpcErrorBody | null, line: string): void {
     // Keyed by String(id): some pools echo numeric ids back as strings.
-    const pending = id === null ? undefined : this.pending.get(String(id));
+    const pending = id === null ? undefined : this.pending?.get(String(id));
     if (pending === undefined) {
       this.emitInvalid(id, `response id ${JSON.stringify(id)} matches no pending request`, line);
       return;
     }
-    this.pending.delete(String(id));
+    this.pending?.delete(String(id));
     clearTimeout(pending.timer);
     if (error === null) {
       pending.resolve(result);
@@ -478,13 +482,13 @@ export class RpcPeer<P = unknown[]> {
     if (this.closeInfo !== undefined) return;
     this.closeInfo = info;
     this.subscription?.unsubscribe();
-    for (const p of this.pending.values()) {
+    for (const p of this.pending?.values() ?? []) {
       clearTimeout(p.timer);
       p.reject(
         new LodeError('connection', `${p.method} (id ${p.id}) got no response: connection closed (${info.reason})`),
       );
     }
-    this.pending.clear();
+    this.pending?.clear();
     this.handler?.closed(info);
     const watchers = this.watchers;
     this.watchers = undefined;
