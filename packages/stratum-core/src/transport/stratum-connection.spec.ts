@@ -107,6 +107,24 @@ describe('StratumConnection', () => {
       }
     });
 
+    it('flushes the first 256 connections of a long fan-out while the loop still writes to the rest', async () => {
+      await start();
+      const raws: RawClient[] = [];
+      for (let i = 0; i < 300; i++) raws.push(await client());
+      while (conns.length < 300) await new Promise<void>((done) => setImmediate(done));
+      const corked = (conn: StratumConnection): number => (conn as unknown as { socket: net.Socket }).socket.writableCorked;
+      const notify = '{"id":null,"method":"mining.notify","params":["2"]}';
+      for (const conn of conns) conn.send(notify);
+      // same turn: the first 256 went out when the 256th waited; the last 44 wait for the turn's end
+      expect(conns.slice(0, 256).map(corked)).toEqual(new Array(256).fill(0));
+      expect(conns.slice(256).map(corked)).toEqual(new Array(44).fill(1));
+      for (const raw of raws) {
+        while (raw.lines.length === 0) await new Promise<void>((done) => setTimeout(done, 5));
+        expect(raw.lines).toEqual([notify]);
+      }
+      expect(conns.map(corked)).toEqual(new Array(300).fill(0));
+    });
+
     it('still closes a peer that never reads when the lines are small', async () => {
       const cap = 64 * 1024;
       await start({ maxSendQueueBytes: cap });

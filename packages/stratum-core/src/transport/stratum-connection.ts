@@ -21,6 +21,13 @@ const END_GRACE_MS = 1000;
  */
 const FLUSH_AT_BYTES = 16 * 1024;
 
+/**
+ * Connections corked in one turn after which all of them are flushed at once
+ * rather than at the turn's end: a job fanned out to 10,000 sessions reaches
+ * the first ones while the loop still writes to the rest.
+ */
+const FLUSH_AT_CONNECTIONS = 256;
+
 // Ids are unique within a process: a random per-process prefix and a counter.
 const ID_PREFIX = randomBytes(2).toString('hex');
 let idSeq = 0;
@@ -47,7 +54,8 @@ let idSeq = 0;
  *
  * Lines sent within one turn of the event loop go out in one write: the
  * first `send()` of a turn corks the socket, and a `setImmediate` uncorks it
- * (sooner once 16 KiB are waiting), so a burst of replies costs one syscall
+ * (sooner once 16 KiB are waiting on it, or once 256 connections wait), so
+ * a burst of replies costs one syscall
  * instead of one each. The send-queue cap is checked after each such flush.
  * Closing flushes what was sent (`socket.end()` uncorks).
  */
@@ -212,6 +220,7 @@ export class StratumConnection implements LineTransport {
     this.counters.bytesOut += bytes;
     this.corkedBytes += bytes;
     if (this.corkedBytes >= FLUSH_AT_BYTES) this.flush();
+    if (turnEnd.length >= FLUSH_AT_CONNECTIONS) flushTurn();
   }
 
   /** Ends the connection after flushing what was written; destroys it after 1 s at most. Idempotent. */
@@ -305,14 +314,25 @@ export class StratumConnection implements LineTransport {
 
 /**
  * Connections corked during this event-loop turn, flushed together by one
- * `setImmediate` at its end: a job fanned out to 10,000 sessions schedules
- * one callback, not 10,000.
+ * `setImmediate` at its end (or as soon as 256 wait): a job fanned out to
+ * 10,000 sessions schedules one callback, not 10,000.
  */
 let turnEnd: StratumConnection[] = [];
 
+/** a setImmediate(flushTurn) is pending */
+let flushPending = false;
+
 function scheduleFlush(connection: StratumConnection): void {
-  if (turnEnd.length === 0) setImmediate(flushTurn);
+  if (!flushPending) {
+    flushPending = true;
+    setImmediate(flushAtTurnEnd);
+  }
   turnEnd.push(connection);
+}
+
+function flushAtTurnEnd(): void {
+  flushPending = false;
+  flushTurn();
 }
 
 function flushTurn(): void {
