@@ -67,7 +67,10 @@ export class PoolEngine {
   private readonly validator: ShareValidator;
   private readonly services: SessionServices;
   private readonly sessions = new Set<MinerSession>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** submits begun and not yet answered */
+  private inFlight = 0;
+  /** resolves stop()'s wait once inFlight is back to 0 */
+  private whenIdle: (() => void) | undefined;
   private readonly maintenanceIntervalMs: number;
   private readonly clock: () => number;
   private readonly metrics: EngineMetrics | undefined;
@@ -159,7 +162,16 @@ export class PoolEngine {
       resumeWindowMs: resumeWindowSeconds * 1000,
       now: () => this.clock(),
       stopping: () => this.stopping !== undefined,
-      track: (work) => this.track(work),
+      submitStarted: () => {
+        this.inFlight++;
+      },
+      submitEnded: () => {
+        if (--this.inFlight === 0 && this.whenIdle !== undefined) {
+          const resolve = this.whenIdle;
+          this.whenIdle = undefined;
+          resolve();
+        }
+      },
       closed: (session) => this.sessions.delete(session as MinerSession),
     };
   }
@@ -195,7 +207,7 @@ export class PoolEngine {
 
   /** submits not yet answered */
   get inFlightSubmits(): number {
-    return this.inFlight.size;
+    return this.inFlight;
   }
 
   /**
@@ -251,7 +263,7 @@ export class PoolEngine {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     // Sessions refuse new submits from now on, so this wait ends.
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
     await this.blocks.settled();
     await Promise.all([...this.sessions].map((session) => session.close()));
     this.validator.dispose();
@@ -275,12 +287,4 @@ export class PoolEngine {
     this.extranonces.refresh();
   }
 
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    const forget = (): void => {
-      this.inFlight.delete(work);
-    };
-    work.then(forget, forget);
-    return work;
-  }
 }

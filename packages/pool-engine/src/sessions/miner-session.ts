@@ -437,7 +437,7 @@ export class MinerSession {
     if (this.services.stopping()) {
       return Promise.resolve({ accepted: false, reason: 'not-subscribed', message: 'the pool is stopping' });
     }
-    return this.services.track(this.judgeAndRecord(request));
+    return this.judgeAndRecord(request);
   }
 
   /**
@@ -676,62 +676,68 @@ export class MinerSession {
 
   private async judgeAndRecord(request: SubmitRequest): Promise<ShareVerdict> {
     const { services } = this;
-    const now = services.now();
-    const started = process.hrtime.bigint();
-    const judgement = await this.judge(request);
-    const validationSeconds = secondsSince(started);
-    let { verdict } = judgement;
-    const job = judgement.job ?? services.jobs.current;
-    const record: ShareRecord = {
-      id: `${services.instanceId}:${nextShareSequence()}`,
-      instance: services.instanceId,
-      coin: services.plugin.id,
-      worker: request.workerName,
-      jobId: request.jobId,
-      height: job?.height ?? 0,
-      difficulty: verdict.accepted ? verdict.difficulty : 0,
-      shareDifficulty: judgement.shareDifficulty ?? 0,
-      networkDifficulty: job === undefined ? 0 : services.jobs.networkDifficulty(job),
-      verdict: verdict.accepted ? 'accepted' : verdict.reason,
-      ...(verdict.accepted ? {} : { message: verdict.message }),
-      ...(judgement.blockHash === undefined ? {} : { blockHash: judgement.blockHash }),
-      remoteAddress: this.options.remoteAddress,
-      ...(request.versionBits === undefined ? {} : { versionBits: request.versionBits }),
-      time: now,
-    };
+    // Counted before the first await, so that a stop() beginning now waits for this share.
+    services.submitStarted();
     try {
-      await services.shareStore.record(record);
-    } catch (error) {
-      const fields = { err: error, worker: request.workerName, jobId: request.jobId, shareId: record.id };
-      if (verdict.accepted) {
-        this.logger.error(fields, "share store failed to record an accepted share; answered 'not-recorded'");
-        services.validator.allowResubmit(judgement);
-        verdict = NOT_RECORDED;
-      } else {
-        this.logger.error(fields, 'share store failed to record a rejected share');
+      const now = services.now();
+      const started = process.hrtime.bigint();
+      const judgement = await this.judge(request);
+      const validationSeconds = secondsSince(started);
+      let { verdict } = judgement;
+      const job = judgement.job ?? services.jobs.current;
+      const record: ShareRecord = {
+        id: `${services.instanceId}:${nextShareSequence()}`,
+        instance: services.instanceId,
+        coin: services.plugin.id,
+        worker: request.workerName,
+        jobId: request.jobId,
+        height: job?.height ?? 0,
+        difficulty: verdict.accepted ? verdict.difficulty : 0,
+        shareDifficulty: judgement.shareDifficulty ?? 0,
+        networkDifficulty: job === undefined ? 0 : services.jobs.networkDifficulty(job),
+        verdict: verdict.accepted ? 'accepted' : verdict.reason,
+        ...(verdict.accepted ? {} : { message: verdict.message }),
+        ...(judgement.blockHash === undefined ? {} : { blockHash: judgement.blockHash }),
+        remoteAddress: this.options.remoteAddress,
+        ...(request.versionBits === undefined ? {} : { versionBits: request.versionBits }),
+        time: now,
+      };
+      try {
+        await services.shareStore.record(record);
+      } catch (error) {
+        const fields = { err: error, worker: request.workerName, jobId: request.jobId, shareId: record.id };
+        if (verdict.accepted) {
+          this.logger.error(fields, "share store failed to record an accepted share; answered 'not-recorded'");
+          services.validator.allowResubmit(judgement);
+          verdict = NOT_RECORDED;
+        } else {
+          this.logger.error(fields, 'share store failed to record a rejected share');
+        }
       }
+      if (verdict.accepted && this.vardiff !== undefined && !this.isClosed) {
+        const next = this.vardiff.recordShare(now, verdict.difficulty);
+        if (next !== undefined) this.changeDifficulty(next);
+      }
+      observe(
+        services.metrics,
+        'shareJudged',
+        verdict.accepted ? 'accepted' : 'rejected',
+        verdict.accepted ? (verdict.stale === true ? 'stale' : 'none') : verdict.reason,
+        validationSeconds,
+      );
+      // A name that was never authorized only counts in the pool totals: anyone
+      // could otherwise push real workers out of the bounded per-worker table.
+      const known = verdict.accepted || (verdict.reason !== 'unauthorized' && verdict.reason !== 'not-subscribed');
+      services.stats.record(
+        known ? request.workerName : undefined,
+        verdict.accepted ? 'accepted' : verdict.reason,
+        verdict.accepted ? verdict.difficulty : 0,
+        now,
+      );
+      return verdict;
+    } finally {
+      services.submitEnded();
     }
-    if (verdict.accepted && this.vardiff !== undefined && !this.isClosed) {
-      const next = this.vardiff.recordShare(now, verdict.difficulty);
-      if (next !== undefined) this.changeDifficulty(next);
-    }
-    observe(
-      services.metrics,
-      'shareJudged',
-      verdict.accepted ? 'accepted' : 'rejected',
-      verdict.accepted ? (verdict.stale === true ? 'stale' : 'none') : verdict.reason,
-      validationSeconds,
-    );
-    // A name that was never authorized only counts in the pool totals: anyone
-    // could otherwise push real workers out of the bounded per-worker table.
-    const known = verdict.accepted || (verdict.reason !== 'unauthorized' && verdict.reason !== 'not-subscribed');
-    services.stats.record(
-      known ? request.workerName : undefined,
-      verdict.accepted ? 'accepted' : verdict.reason,
-      verdict.accepted ? verdict.difficulty : 0,
-      now,
-    );
-    return verdict;
   }
 
   private async judge(request: SubmitRequest): Promise<ShareJudgement> {

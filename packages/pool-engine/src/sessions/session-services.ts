@@ -38,8 +38,10 @@ export interface SessionServices {
   now(): number;
   /** true once the engine is stopping: new submits are refused so that the wait for in-flight ones ends */
   stopping(): boolean;
-  /** registers an in-flight submit so that the engine's stop can wait for it */
-  track<T>(work: Promise<T>): Promise<T>;
+  /** a submit began (counted so that the engine's stop can wait for it); called synchronously from submit() */
+  submitStarted(): void;
+  /** that submit was answered (or threw); once per submitStarted() */
+  submitEnded(): void;
   /** the session closed: the engine forgets it */
   closed(session: object): void;
 }
