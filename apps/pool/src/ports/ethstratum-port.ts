@@ -22,6 +22,7 @@ import { targetFromDifficulty, type ShareVerdict } from '@lode/mining';
 import type { MinerSession, PoolEngine, SubmitRequest } from '@lode/pool-engine';
 import {
   classicCodec,
+  lazyChildLogger,
   LodeError,
   RpcPeer,
   SniffingTransport,
@@ -249,7 +250,7 @@ export class EthStratumPort implements StratumPort {
   /** Sniffs the first lines of a connection until one names an offered dialect (see the class comment). */
   private accept(conn: StratumConnection): void {
     this.counters.connectionsTotal++;
-    const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+    const log = lazyChildLogger(this.logger, { conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const sniffer = new SniffingTransport(conn);
     const guard = this.protection.guard(conn.remoteAddress, log, (reason) => sniffer.close(reason));
     // Until a session takes the connection over, its close ends the guard here.
@@ -332,7 +333,6 @@ export class EthStratumPort implements StratumPort {
       },
       closed: (info) => {
         this.live.delete(entry);
-        events.unsubscribe();
         entry.watch?.stop();
         guard.closed();
         void session.close({ abandon: info.bye });
@@ -378,7 +378,7 @@ export class EthStratumPort implements StratumPort {
       },
       drop: (reason) => dialect.close(reason),
     });
-    const events = session.events$.subscribe((event) => {
+    session.onEvent((event) => {
       if (event.type !== 'job') return; // a new difficulty travels with the next job's mining.set
       const work = event.job.work;
       if (work.dialect !== 'ethstratum') {
@@ -442,7 +442,6 @@ export class EthStratumPort implements StratumPort {
       },
       closed: (info) => {
         this.live.delete(entry);
-        events.unsubscribe();
         entry.watch?.stop();
         guard.closed();
         // none of these dialects can resume a session: its extranonce1 is free at once
@@ -476,7 +475,7 @@ export class EthStratumPort implements StratumPort {
       reconnect: () => false,
       drop: (reason) => dialect.close(reason),
     });
-    const events = session.events$.subscribe((event) => {
+    session.onEvent((event) => {
       if (event.type !== 'job') return; // a new difficulty travels with the next job
       const work = event.job.work;
       if (work.dialect !== 'ethstratum') {
@@ -502,7 +501,6 @@ export class EthStratumPort implements StratumPort {
       }
     });
     if (dialect.isClosed) {
-      events.unsubscribe();
       entry.watch.stop();
     }
   }

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { WarthogServerSession, type WarthogNotifyParams, type WarthogServerHandler } from '@lode/dialect-warthog';
 import type { MinerSession, PoolEngine } from '@lode/pool-engine';
-import { classicCodec, LodeError, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
+import { classicCodec, lazyChildLogger, LodeError, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
 import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
@@ -86,7 +86,7 @@ export class WarthogPort implements StratumPort {
 
   private accept(conn: StratumConnection): void {
     this.counters.connectionsTotal++;
-    const log = this.logger.child({ conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
+    const log = lazyChildLogger(this.logger, { conn: conn.id, remote: `${conn.remoteAddress}:${conn.remotePort}` });
     const peer = new RpcPeer(conn, classicCodec, { logger: log });
     const session = this.engine.createSession(sessionOptionsFor(this.config, conn.remoteAddress));
     const guard = this.protection.guard(conn.remoteAddress, log, (reason) => conn.close(reason));
@@ -125,7 +125,6 @@ export class WarthogPort implements StratumPort {
       suggestDifficulty: (d) => session.suggestDifficulty(d),
       closed: (info) => {
         this.live.delete(entry);
-        events.unsubscribe();
         watch.stop();
         guard.closed();
         void session.close();
@@ -148,7 +147,7 @@ export class WarthogPort implements StratumPort {
       },
       drop: (reason) => dialect.close(reason),
     });
-    const events = session.events$.subscribe((event) => {
+    session.onEvent((event) => {
       if (event.type === 'difficulty') {
         dialect.sendDifficulty(event.difficulty);
         return;
