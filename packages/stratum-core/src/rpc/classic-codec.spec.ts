@@ -193,6 +193,12 @@ describe('classicCodec', () => {
 
     it('writes "error": null on success, also for an undefined result', () => {
       expect(classicCodec.encodeResult(2, true)).toBe('{"id":2,"result":true,"error":null}');
+      // the boolean fast path writes exactly what JSON.stringify writes
+      for (const id of [0, -0, 7, -3, 2 ** 53 - 1, 1.5, 'x"y']) {
+        for (const result of [true, false]) {
+          expect(classicCodec.encodeResult(id, result)).toBe(JSON.stringify({ id, result, error: null }));
+        }
+      }
       expect(classicCodec.encodeResult('x', undefined)).toBe('{"id":"x","result":null,"error":null}');
     });
 
