@@ -21,6 +21,31 @@ export declare function implementation(requested?: string | undefined | null): s
 export declare function implementations(): Array<string>
 
 /**
+ * The Stratum merkle root of a share: r = sha256d(coinbase), then for each
+ * 32-byte branch b in order r = sha256d(r | b) (facts/bitcoin-stratum.md,
+ * "Byte orders" rule 5). 32 bytes in hash order, as the header stores them.
+ *
+ * - `coinbase`: coinb1 | extranonce1 | extranonce2 | coinb2 (without
+ *   witness), raw bytes, any length.
+ * - `branches`: the job's merkle branch, raw bytes, bottom level first, the
+ *   32-byte hashes concatenated (empty: the root is the coinbase txid).
+ * - `implementation`: as for `sha256d`.
+ *
+ * Throws (InvalidArg) when `branches` is not a multiple of 32 bytes.
+ */
+export declare function merkleRoot(coinbase: Buffer, branches: Buffer, implementation?: string | undefined | null): Buffer
+
+/**
+ * As `merkleRoot`, but writes the 32 bytes into `out` at `offset` (an
+ * 80-byte header: offset 36, where the root goes) instead of returning a
+ * new Buffer.
+ *
+ * Throws (InvalidArg) when `branches` is not a multiple of 32 bytes or
+ * `out` has fewer than `offset + 32` bytes; `out` is then left as it was.
+ */
+export declare function merkleRootInto(coinbase: Buffer, branches: Buffer, out: Buffer, offset: number, implementation?: string | undefined | null): void
+
+/**
  * Walks `count` nonces from `startNonce` for one 80-byte header, off the
  * event loop, and resolves with every nonce whose SHA-256d is <= `target`.
  *
@@ -64,3 +89,12 @@ export interface ScanResult {
  * CPU lacks the SHA extensions). Every implementation returns the same bytes.
  */
 export declare function sha256d(data: Buffer, implementation?: string | undefined | null): Buffer
+
+/**
+ * As `sha256d`, but writes the 32 bytes into `out` at `offset` instead of
+ * returning a new Buffer (a napi Buffer costs more than the hash of a
+ * header; the caller copies from its scratch into a pooled Buffer).
+ *
+ * Throws (InvalidArg) when `out` has fewer than `offset + 32` bytes.
+ */
+export declare function sha256dInto(data: Buffer, out: Buffer, offset: number, implementation?: string | undefined | null): void

@@ -5,6 +5,7 @@ import {
   createBitcoinHasher,
   type BitcoinHasherImplementation,
 } from './native-hasher';
+import { MAINNET_100000, TESTNET3_1263442 } from './testing/real-blocks.fixture';
 
 // Real headers and their hashes (display order) from facts/bitcoin-stratum.md
 // ("Test vectors") and facts/bitcoin-blocks.md.
@@ -133,6 +134,35 @@ describe('createBitcoinHasher', () => {
     });
   });
 
+  describe.each(available)('when folding a merkle branch on %s', (implementation) => {
+    const hasher = createBitcoinHasher({ implementation });
+    const rootOf = (block: typeof MAINNET_100000 | typeof TESTNET3_1263442): Buffer =>
+      hasher.merkleRoot(Buffer.from(block.coinbase, 'hex'), Buffer.from(block.branches.join(''), 'hex'));
+
+    it("returns the header's merkle root of mainnet block 100000 (two branches) and testnet3 block 1263442 (one)", () => {
+      expect(display(rootOf(MAINNET_100000))).toBe(MAINNET_100000.merkleRootDisplay);
+      expect(display(rootOf(TESTNET3_1263442))).toBe(TESTNET3_1263442.merkleRootDisplay);
+    });
+
+    it('returns the coinbase txid when there is no branch', () => {
+      const root = hasher.merkleRoot(Buffer.from(MAINNET_100000.coinbase, 'hex'), Buffer.alloc(0));
+      expect(display(root)).toBe(MAINNET_100000.txidsDisplay[0]);
+    });
+
+    it('writes the root into a header at offset 36 and leaves the other bytes alone', () => {
+      const header = Buffer.from(MAINNET_100000.header, 'hex');
+      const expected = Buffer.from(header);
+      header.fill(0xaa, 36, 68);
+      hasher.merkleRootInto(
+        Buffer.from(MAINNET_100000.coinbase, 'hex'),
+        Buffer.from(MAINNET_100000.branches.join(''), 'hex'),
+        header,
+        36,
+      );
+      expect(header.toString('hex')).toBe(expected.toString('hex'));
+    });
+  });
+
   describe('when inputs are wrong', () => {
     const hasher = createBitcoinHasher();
     const header = Buffer.from(GENESIS.header, 'hex');
@@ -161,6 +191,25 @@ describe('createBitcoinHasher', () => {
       );
       await expect(hasher.scan({ ...ok, startNonce: -1 })).rejects.toThrow('startNonce is -1');
       await expect(hasher.scan({ ...ok, count: 2.5 })).rejects.toThrow('count is 2.5');
+    });
+
+    it('refuses merkle branches that are not 32 bytes each, and an output too short for the root', () => {
+      const coinbase = Buffer.from(MAINNET_100000.coinbase, 'hex');
+      expect(() => hasher.merkleRoot(coinbase, Buffer.alloc(33))).toThrow(
+        'branches is 33 bytes, expected a multiple of 32 (the branch hashes concatenated)',
+      );
+      const out = Buffer.alloc(40, 0x11);
+      expect(() => hasher.merkleRootInto(coinbase, Buffer.alloc(0), out, 9)).toThrow(
+        'out is 40 bytes, 32 bytes from offset 9 do not fit',
+      );
+      expect(out).toEqual(Buffer.alloc(40, 0x11));
+      let error: unknown;
+      try {
+        hasher.merkleRoot(coinbase, Buffer.alloc(1));
+      } catch (e) {
+        error = e;
+      }
+      expect(LodeError.is(error, 'plugin')).toBe(true);
     });
 
     it('throws LodeError of kind plugin', async () => {

@@ -25,6 +25,26 @@ export interface BitcoinHasher extends NativeHasher {
   /** `'sha-ni'` or `'portable'`: the path this hasher's calls run */
   readonly implementation: 'sha-ni' | 'portable';
   scan(request: ScanRequest): Promise<BitcoinScanResult>;
+  /**
+   * A share's merkle root in one native call: r = sha256d(coinbase), then for
+   * each 32-byte branch b in order r = sha256d(r | b).
+   *
+   * @param coinbase coinb1 | extranonce1 | extranonce2 | coinb2 (without witness), raw bytes
+   * @param branches the job's merkle branch, raw bytes, bottom level first, the
+   *   32-byte hashes concatenated (empty: the root is the coinbase txid)
+   * @returns 32 bytes in hash order, as the header stores them
+   * @throws LodeError('plugin') when `branches` is not a multiple of 32 bytes
+   * @see facts/bitcoin-stratum.md "Byte orders" rule 5
+   */
+  merkleRoot(coinbase: Buffer, branches: Buffer): Buffer;
+  /**
+   * As merkleRoot, but writes the 32 bytes into `out` at `offset` (an 80-byte
+   * header: 36) instead of allocating: the per-share path.
+   *
+   * @throws LodeError('plugin') when `branches` is not a multiple of 32 bytes
+   *   or `out` is shorter than `offset + 32` (`out` is then left unchanged)
+   */
+  merkleRootInto(coinbase: Buffer, branches: Buffer, out: Buffer, offset: number): void;
 }
 
 /** What `native/index.js` exports, typed by the generated native/index.d.ts. */
@@ -54,10 +74,15 @@ function native<T>(call: () => T): T {
   try {
     return call();
   } catch (cause) {
-    if (LodeError.is(cause)) throw cause;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new LodeError('plugin', message, { cause });
+    throw pluginError(cause);
   }
+}
+
+/** A native call's error as LodeError('plugin') with the same message (a LodeError as is). */
+function pluginError(cause: unknown): LodeError {
+  if (LodeError.is(cause)) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new LodeError('plugin', message, { cause });
 }
 
 /**
@@ -85,7 +110,11 @@ function targetBytes(target: bigint): Buffer {
  * x86-64 CPUs that have it, portable code elsewhere).
  *
  * - `hash(header)`: 80-byte header -> 32-byte hash in hash order (the digest as
- *   is; read it as a little-endian number; explorers print it reversed).
+ *   is; read it as a little-endian number; explorers print it reversed), a
+ *   new Buffer from node's pool (the addon writes into it: a Buffer made by
+ *   the addon costs more than the hash).
+ * - `merkleRoot(coinbase, branches)` / `merkleRootInto(...)`: a share's merkle
+ *   root (facts/bitcoin-stratum.md rule 5) in one native call.
  * - `scan(request)`: walks `count` nonces from `startNonce` (each written
  *   little-endian at header bytes 76..80 of a private copy; the caller's buffer
  *   may be reused at once) on `threads` native threads off the event loop, and
@@ -110,6 +139,14 @@ export function createBitcoinHasher(options: BitcoinHasherOptions = {}): Bitcoin
   const implementation = native(() => addon.implementation(requested)) as 'sha-ni' | 'portable';
   // 'auto' passes no name: one string conversion less on the per-share path.
   const path = requested === 'auto' ? undefined : implementation;
+  const merkleRootInto = (coinbase: Buffer, branches: Buffer, out: Buffer, offset: number): void => {
+    // no closure per call: this runs once per share
+    try {
+      addon.merkleRootInto(coinbase, branches, out, offset, path);
+    } catch (cause) {
+      throw pluginError(cause);
+    }
+  };
   return {
     implementation,
     hash(header: Buffer): Buffer {
@@ -117,8 +154,16 @@ export function createBitcoinHasher(options: BitcoinHasherOptions = {}): Bitcoin
         throw new LodeError('plugin', `header is ${header.length} bytes, a Bitcoin header is ${HEADER_BYTES}`);
       }
       // the length is checked and the path resolved: the addon cannot refuse this call
-      return addon.sha256d(header, path);
+      const hash = Buffer.allocUnsafe(32);
+      addon.sha256dInto(header, hash, 0, path);
+      return hash;
     },
+    merkleRoot(coinbase: Buffer, branches: Buffer): Buffer {
+      const root = Buffer.allocUnsafe(32);
+      merkleRootInto(coinbase, branches, root, 0);
+      return root;
+    },
+    merkleRootInto,
     async scan(request: ScanRequest): Promise<BitcoinScanResult> {
       const target = targetBytes(request.target);
       const { header, startNonce, count, threads } = request;

@@ -6,6 +6,7 @@ use napi::{Env, Error, Result, Status, Task};
 use napi_derive::napi;
 
 use crate::implementation::Implementation;
+use crate::merkle;
 use crate::scan::{ScanJob, ScanOutcome};
 use crate::sha256;
 
@@ -30,6 +31,79 @@ pub fn sha256d<'env>(
 ) -> Result<BufferSlice<'env>> {
     let imp = resolve(implementation)?;
     BufferSlice::copy_from(env, sha256::sha256d(imp, &data))
+}
+
+/// The Stratum merkle root of a share: r = sha256d(coinbase), then for each
+/// 32-byte branch b in order r = sha256d(r | b) (facts/bitcoin-stratum.md,
+/// "Byte orders" rule 5). 32 bytes in hash order, as the header stores them.
+///
+/// - `coinbase`: coinb1 | extranonce1 | extranonce2 | coinb2 (without
+///   witness), raw bytes, any length.
+/// - `branches`: the job's merkle branch, raw bytes, bottom level first, the
+///   32-byte hashes concatenated (empty: the root is the coinbase txid).
+/// - `implementation`: as for `sha256d`.
+///
+/// Throws (InvalidArg) when `branches` is not a multiple of 32 bytes.
+#[napi(js_name = "merkleRoot")]
+pub fn merkle_root<'env>(
+    env: &'env Env,
+    coinbase: BufferSlice<'env>,
+    branches: BufferSlice<'env>,
+    implementation: Option<String>,
+) -> Result<BufferSlice<'env>> {
+    let imp = resolve(implementation)?;
+    let root = merkle::merkle_root(imp, &coinbase, &branches).map_err(invalid)?;
+    BufferSlice::copy_from(env, root)
+}
+
+/// `out[offset..offset + 32]`, checked: the slot a `*Into` call writes.
+fn slot(out: &mut [u8], offset: u32) -> Result<&mut [u8]> {
+    let len = out.len();
+    let at = offset as usize;
+    out.get_mut(at..at + 32).ok_or_else(|| {
+        invalid(format!(
+            "out is {len} bytes, 32 bytes from offset {at} do not fit"
+        ))
+    })
+}
+
+/// As `sha256d`, but writes the 32 bytes into `out` at `offset` instead of
+/// returning a new Buffer (a napi Buffer costs more than the hash of a
+/// header; the caller copies from its scratch into a pooled Buffer).
+///
+/// Throws (InvalidArg) when `out` has fewer than `offset + 32` bytes.
+#[napi(js_name = "sha256dInto")]
+pub fn sha256d_into(
+    data: BufferSlice,
+    mut out: BufferSlice,
+    offset: u32,
+    implementation: Option<String>,
+) -> Result<()> {
+    let imp = resolve(implementation)?;
+    let hash = sha256::sha256d(imp, &data);
+    slot(&mut out, offset)?.copy_from_slice(&hash);
+    Ok(())
+}
+
+/// As `merkleRoot`, but writes the 32 bytes into `out` at `offset` (an
+/// 80-byte header: offset 36, where the root goes) instead of returning a
+/// new Buffer.
+///
+/// Throws (InvalidArg) when `branches` is not a multiple of 32 bytes or
+/// `out` has fewer than `offset + 32` bytes; `out` is then left as it was.
+#[napi(js_name = "merkleRootInto")]
+pub fn merkle_root_into(
+    coinbase: BufferSlice,
+    branches: BufferSlice,
+    mut out: BufferSlice,
+    offset: u32,
+    implementation: Option<String>,
+) -> Result<()> {
+    let imp = resolve(implementation)?;
+    let target = slot(&mut out, offset)?;
+    let root = merkle::merkle_root(imp, &coinbase, &branches).map_err(invalid)?;
+    target.copy_from_slice(&root);
+    Ok(())
 }
 
 /// The implementation a request resolves to on this CPU: "sha-ni" or

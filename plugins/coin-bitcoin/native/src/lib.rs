@@ -1,6 +1,8 @@
 //! SHA-256d, Bitcoin's proof of work, for Lode's Bitcoin coin plugin.
 //!
 //! - `sha256d(data)`: one hash, synchronously (share validation in the pool).
+//! - `merkleRoot(coinbase, branches)`: a share's merkle root (the coinbase's
+//!   sha256d folded through the job's branch) in one call.
 //! - `scan(header, startNonce, count, target, threads)`: an `AsyncTask` that
 //!   walks a nonce range on native threads and returns only hits (the miner).
 //!
@@ -16,6 +18,7 @@
 #![deny(clippy::all)]
 
 mod implementation;
+mod merkle;
 mod portable;
 mod scan;
 mod sha256;

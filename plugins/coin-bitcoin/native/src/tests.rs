@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::implementation::Implementation;
+use crate::merkle::merkle_root;
 use crate::scan::{le_256_at_most, ScanJob, MAX_HITS};
 use crate::sha256::sha256d;
 
@@ -261,4 +262,70 @@ fn names_are_the_ones_js_sees() {
         Implementation::resolve(Some("auto")).unwrap(),
         Implementation::best()
     );
+}
+
+// facts/bitcoin-blocks.md: mainnet block 100000 (coinbase without witness,
+// its Stratum branch, raw bytes) and testnet3 block 1263442.
+const B100000_COINBASE: &str = "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff08044c86041b020602ffffffff0100f2052a010000004341041b0e8c2567c12536aa13357b79a073dc4444acb83c4ec7a0e2f99dd7457516c5817242da796924ca4e99947d087fedf9ce467cb9f7c6287078f801df276fdf84ac00000000";
+const B100000_BRANCHES: [&str; 2] = [
+    "c40297f730dd7b5a99567eb8d27b78758f607507c52292d02d4031895b52f2ff",
+    "49aef42d78e3e9999c9e6ec9e1dddd6cb880bf3b076a03be1318ca789089308e",
+];
+const B100000_COINBASE_TXID: &str =
+    "8c14f0db3df150123e6f3dbbf30f8b955a8249b62ac1d1ff16284aefa3d06d87";
+const B100000_MERKLE_ROOT: &str =
+    "f3e94742aca4b5ef85488dc37c06c3282295ffec960994b2c0d5ac2a25a95766";
+const T1263442_COINBASE: &str = "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff230352471300fe5f45765afe94690a000963676d696e6572343208000000000000000000ffffffff024423a804000000001976a914f2c25ac3d59f3d674b1d1d0a25c27339aaac0ba688ac0000000000000000266a24aa21a9edcb26cb3052426b9ebb4d19c819ef87c19677bbf3a7c46ef0855bd1b2abe8349100000000";
+const T1263442_BRANCH: &str = "e0e03cc73169f0a7d4863fd1c12d3680006d3406fe1ced246d3d529905d4212c";
+const T1263442_MERKLE_ROOT: &str =
+    "ff984a3fd3a78002184410f9c180e71885c1f45e821aaabf1d15792649143f08";
+
+#[test]
+fn merkle_root_of_real_blocks() {
+    for imp in all() {
+        let branches = hex(&B100000_BRANCHES.concat());
+        let root = merkle_root(imp, &hex(B100000_COINBASE), &branches).unwrap();
+        assert_eq!(display(&root), B100000_MERKLE_ROOT, "{imp:?} block 100000");
+        let root = merkle_root(imp, &hex(T1263442_COINBASE), &hex(T1263442_BRANCH)).unwrap();
+        assert_eq!(
+            display(&root),
+            T1263442_MERKLE_ROOT,
+            "{imp:?} testnet3 block 1263442"
+        );
+    }
+}
+
+#[test]
+fn merkle_root_without_branches_is_the_coinbase_txid() {
+    for imp in all() {
+        let root = merkle_root(imp, &hex(B100000_COINBASE), &[]).unwrap();
+        assert_eq!(display(&root), B100000_COINBASE_TXID, "{imp:?}");
+    }
+}
+
+#[test]
+fn merkle_root_matches_a_sha2_fold() {
+    let mut rng = Rng(0x5eed);
+    for imp in all() {
+        for n in 0..16 {
+            let coinbase = rng.bytes(60 + n * 13);
+            let branches = rng.bytes(32 * n);
+            let mut expected = oracle(&coinbase);
+            for branch in branches.chunks(32) {
+                expected = oracle(&[&expected[..], branch].concat());
+            }
+            assert_eq!(
+                merkle_root(imp, &coinbase, &branches).unwrap(),
+                expected,
+                "{imp:?} {n} branches"
+            );
+        }
+    }
+}
+
+#[test]
+fn merkle_root_refuses_a_partial_branch() {
+    let err = merkle_root(Implementation::Portable, &[0u8; 60], &[0u8; 33]).unwrap_err();
+    assert!(err.contains("branches is 33 bytes"), "{err}");
+    assert!(err.contains("multiple of 32"), "{err}");
 }

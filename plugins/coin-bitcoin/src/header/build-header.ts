@@ -46,7 +46,8 @@ export function buildHeader(fields: HeaderFields): Buffer {
   if (fields.merkleRoot.length !== 32) {
     throw new LodeError('protocol', `merkle root is ${fields.merkleRoot.length} bytes, a header needs 32`);
   }
-  const header = Buffer.alloc(80);
+  // every byte is written below: no zero-fill (allocUnsafe takes a slice of node's pool)
+  const header = Buffer.allocUnsafe(80);
   header.writeUInt32LE(fields.version >>> 0, 0);
   prevhash.copy(header, 4);
   fields.merkleRoot.copy(header, 36);

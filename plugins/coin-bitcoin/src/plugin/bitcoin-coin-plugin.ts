@@ -27,7 +27,7 @@ import { merkleBranches } from '../merkle/merkle-branches';
 import { merkleRootFromBranches } from '../merkle/merkle-root-from-branches';
 import { BitcoinNode } from '../node/bitcoin-node';
 import { parseBlockTemplate, templateTxid } from '../rpc/block-template';
-import { createBitcoinHasher } from '../native-hasher';
+import { createBitcoinHasher, type BitcoinHasher } from '../native-hasher';
 import { asBitcoinJob, isBitcoinJob, type BitcoinJob } from './bitcoin-job';
 import { bitcoinPluginConfigSchema, parseBitcoinPluginConfig, type BitcoinPluginConfig } from './bitcoin-plugin-config';
 
@@ -36,8 +36,24 @@ interface DecodedWork {
   coinb1: Buffer;
   coinb2: Buffer;
   branches: Buffer[];
+  /** `branches` concatenated (32 bytes each), as the addon's merkleRootInto takes them */
+  branchBytes: Buffer;
   prevhash: Buffer;
+  /**
+   * coinb1 | extranonce1 | extranonce2 | coinb2 of a pool job, reused by
+   * every share: only the extranonces are copied in, and the coinbase is
+   * hashed before buildHeader returns. Made on the job's first share.
+   */
+  scratch?: Buffer;
 }
+
+/** BitcoinHasher.merkleRootInto: writes a share's merkle root into its header, in one native call. */
+type MerkleRootInto = BitcoinHasher['merkleRootInto'];
+
+/** Where the merkle root sits in an 80-byte header (after version and prevhash). */
+const MERKLE_ROOT_OFFSET = 36;
+/** Stands in for the root buildHeader writes, until the addon writes the real one over it. */
+const ROOT_PLACEHOLDER = Buffer.alloc(32);
 
 /**
  * The Bitcoin coin (id "btc", SHA-256d, Bitcoin Stratum v1 dialect).
@@ -49,8 +65,9 @@ interface DecodedWork {
  * Byte orders follow facts/bitcoin-stratum.md; the layout of the coinbase
  * and block follows facts/bitcoin-blocks.md.
  *
- * The native hasher is loaded on first use of `hasher`, so the plugin can be
- * constructed (and everything else used) without the addon.
+ * The native hasher is loaded on first use of `hasher` or `buildHeader`, so
+ * the plugin can be constructed (and everything else used) without the
+ * addon; buildHeader then folds the merkle branch with node's crypto.
  */
 @injectable()
 export class BitcoinCoinPlugin implements CoinPlugin {
@@ -63,6 +80,8 @@ export class BitcoinCoinPlugin implements CoinPlugin {
   readonly configSchema: object = bitcoinPluginConfigSchema;
 
   private nativeHasher?: NativeHasher;
+  /** undefined until buildHeader first asks; null: no addon (fold in TypeScript) */
+  private nativeMerkle?: MerkleRootInto | null;
   private readonly configs = new WeakMap<object, { config: BitcoinPluginConfig; payout: Buffer }>();
   private readonly decoded = new WeakMap<CoinJob, DecodedWork>();
 
@@ -131,7 +150,13 @@ export class BitcoinCoinPlugin implements CoinPlugin {
         witness: tpl.default_witness_commitment !== undefined,
       },
     };
-    this.decoded.set(job, { coinb1, coinb2, branches, prevhash: stratumToPrevhashBytes(work.prevhash) });
+    this.decoded.set(job, {
+      coinb1,
+      coinb2,
+      branches,
+      branchBytes: Buffer.concat(branches),
+      prevhash: stratumToPrevhashBytes(work.prevhash),
+    });
     return job;
   }
 
@@ -175,7 +200,9 @@ export class BitcoinCoinPlugin implements CoinPlugin {
    * The 80-byte header a share describes: coinbase = coinb1 | extranonce1 |
    * extranonce2 | coinb2, merkle root = its sha256d folded through the
    * branch, version rolled within the share's mask (BIP 310), the share's
-   * ntime and nonce.
+   * ntime and nonce. The root is computed in one call to the native addon
+   * (sha256d of the coinbase folded through the job's branches, concatenated
+   * once per job); without the addon, with node's crypto (same bytes).
    *
    * @returns 80 raw bytes for hasher.hash
    * Works from `job.work` alone for a job a miner built from `mining.notify`.
@@ -194,16 +221,19 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     // extranonce sizes are the ones the pool gave at subscribe, so there is
     // nothing further to check here.
     const coinbase = isBitcoinJob(job)
-      ? this.coinbaseOf(job, work, share)
+      ? this.coinbaseScratch(job, work, share)
       : Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
-    return buildHeader({
+    const merkleRootInto = this.merkleRootInto();
+    const header = buildHeader({
       version: rolledVersion(job.work.version, share.versionBits, share.versionMask),
       prevhashBytes: work.prevhash,
-      merkleRoot: merkleRootFromBranches(sha256d(coinbase), work.branches),
+      merkleRoot: merkleRootInto === null ? merkleRootFromBranches(sha256d(coinbase), work.branches) : ROOT_PLACEHOLDER,
       ntime: share.ntime,
       nbits: job.work.nbits,
       nonce: share.nonce,
     });
+    merkleRootInto?.(coinbase, work.branchBytes, header, MERKLE_ROOT_OFFSET);
+    return header;
   }
 
   /**
@@ -240,7 +270,53 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     return displayHash(hash);
   }
 
+  /**
+   * The addon's merkleRootInto, looked up on buildHeader's first call; null
+   * when the addon does not load (or the hasher is not the addon's).
+   */
+  private merkleRootInto(): MerkleRootInto | null {
+    if (this.nativeMerkle === undefined) {
+      let hasher: Partial<BitcoinHasher> | undefined;
+      try {
+        hasher = this.hasher as Partial<BitcoinHasher>;
+      } catch {
+        // no addon: buildHeader folds with node's crypto; `hasher` keeps throwing the load error
+        hasher = undefined;
+      }
+      this.nativeMerkle = typeof hasher?.merkleRootInto === 'function' ? hasher.merkleRootInto : null;
+    }
+    return this.nativeMerkle;
+  }
+
+  /**
+   * As coinbaseOf, but the bytes go into the job's scratch coinbase (made on
+   * its first share): valid until the next call, so only for hashing at once.
+   */
+  private coinbaseScratch(job: BitcoinJob, work: DecodedWork, share: ShareSubmission): Buffer {
+    this.checkExtranonces(job, share);
+    const { coinb1, coinb2 } = work;
+    const at = coinb1.length;
+    const size1 = share.extranonce1.length;
+    const size2 = share.extranonce2.length;
+    let scratch = work.scratch;
+    if (scratch === undefined || scratch.length !== at + size1 + size2 + coinb2.length) {
+      scratch = Buffer.alloc(at + size1 + size2 + coinb2.length);
+      coinb1.copy(scratch, 0);
+      coinb2.copy(scratch, at + size1 + size2);
+      work.scratch = scratch;
+    }
+    share.extranonce1.copy(scratch, at);
+    share.extranonce2.copy(scratch, at + size1);
+    return scratch;
+  }
+
   private coinbaseOf(job: BitcoinJob, work: DecodedWork, share: ShareSubmission): Buffer {
+    this.checkExtranonces(job, share);
+    return Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
+  }
+
+  /** LodeError('share') when the extranonces do not have the sizes the job was built for. */
+  private checkExtranonces(job: BitcoinJob, share: ShareSubmission): void {
     if (share.extranonce1.length !== job.bitcoin.extranonce1Size) {
       throw new LodeError(
         'share',
@@ -253,7 +329,6 @@ export class BitcoinCoinPlugin implements CoinPlugin {
         `extranonce2 is ${share.extranonce2.length} bytes, the job expects ${job.bitcoin.extranonce2Size}`,
       );
     }
-    return Buffer.concat([work.coinb1, share.extranonce1, share.extranonce2, work.coinb2]);
   }
 
   private decodedWork(job: CoinJob): DecodedWork {
@@ -261,10 +336,12 @@ export class BitcoinCoinPlugin implements CoinPlugin {
     if (work === undefined) {
       // a job built elsewhere (another instance through the job bus, or by hand)
       const v1 = v1Work(job);
+      const branches = v1.merkleBranches.map((b, i) => decodeHex(b, `merkle branch ${i}`, 32));
       work = {
         coinb1: decodeHex(v1.coinb1, 'coinb1'),
         coinb2: decodeHex(v1.coinb2, 'coinb2'),
-        branches: v1.merkleBranches.map((b, i) => decodeHex(b, `merkle branch ${i}`, 32)),
+        branches,
+        branchBytes: Buffer.concat(branches),
         prevhash: stratumToPrevhashBytes(v1.prevhash),
       };
       this.decoded.set(job, work);
