@@ -4,6 +4,8 @@ export { MAX_TARGET } from './difficulty/max-target';
 export { targetFromDifficulty } from './difficulty/target-from-difficulty';
 export { difficultyFromTarget } from './difficulty/difficulty-from-target';
 export { hashToBigInt } from './difficulty/hash-to-big-int';
+export { hashToNumber } from './difficulty/hash-to-number';
+export { hashAtMostTarget } from './difficulty/hash-at-most-target';
 export { targetToHex } from './difficulty/target-to-hex';
 export { decodeCompact } from './difficulty/decode-compact';
 export type { DecodedCompact } from './difficulty/decoded-compact';

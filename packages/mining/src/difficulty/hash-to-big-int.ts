@@ -1,4 +1,4 @@
-import { LodeError } from '@lode/stratum-core';
+import { assertHash32 } from './assert-hash32';
 
 /**
  * Reads a 32-byte hash as the 256-bit number Bitcoin compares with the
@@ -13,9 +13,6 @@ import { LodeError } from '@lode/stratum-core';
  * @see facts/bitcoin-stratum.md "Byte orders" rule 1
  */
 export function hashToBigInt(hash: Uint8Array): bigint {
-  if (!(hash instanceof Uint8Array) || hash.length !== 32) {
-    const length = hash instanceof Uint8Array ? `${hash.length} bytes` : typeof hash;
-    throw new LodeError('protocol', `hash is ${length}, expected 32 bytes`);
-  }
+  assertHash32(hash);
   return BigInt('0x' + Buffer.from(hash).reverse().toString('hex'));
 }
