@@ -39,6 +39,35 @@ describe('MemoryDuplicateIndex', () => {
     });
   });
 
+  describe('when a full height keeps getting keys, old ones coming back', () => {
+    it('forgets exactly what a Set dropping its first key would, through many wraps of the bound', async () => {
+      // the reference: the bound as documented, a Set in insertion order losing its first key
+      const reference = new Set<string>();
+      const index = new MemoryDuplicateIndex({ keysPerHeight: 5 });
+      let x = 7;
+      for (let i = 0; i < 2000; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        const key = `k${x % 12}`;
+        const fresh = !reference.has(key);
+        if (fresh) {
+          reference.add(key);
+          if (reference.size > 5) reference.delete(reference.values().next().value as string);
+        }
+        expect(await index.add('btc', 1, key)).toBe(fresh);
+      }
+      expect(index.size).toBe(5);
+    });
+
+    it('answers every call with a settled promise of the same two values', async () => {
+      const index = new MemoryDuplicateIndex({ keysPerHeight: 1 });
+      const first = index.add('btc', 1, 'a');
+      const again = index.add('btc', 1, 'a');
+      const other = index.add('btc', 1, 'b');
+      expect(await Promise.all([first, again, other])).toEqual([true, false, true]);
+      expect(await index.add('btc', 1, 'a')).toBe(true);
+    });
+  });
+
   describe('when a coin gets more heights than its bound (no sweep)', () => {
     it('drops the lowest height', async () => {
       const index = new MemoryDuplicateIndex({ heightsPerCoin: 2 });

@@ -15,6 +15,29 @@ describe('normalizeAddress', () => {
   it('keeps IPv4 and non-IP text as they are', () => {
     expect(normalizeAddress('198.51.100.1')).toBe('198.51.100.1');
     expect(normalizeAddress('unknown')).toBe('unknown');
+    expect(normalizeAddress('not:an:address')).toBe('not:an:address');
+  });
+
+  describe('when called for every share', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('runs no regular expression for an IPv4 address', () => {
+      const exec = jest.spyOn(RegExp.prototype, 'exec');
+      const test = jest.spyOn(RegExp.prototype, 'test');
+      for (let i = 0; i < 3; i++) expect(normalizeAddress('198.51.100.1')).toBe('198.51.100.1');
+      expect(exec).not.toHaveBeenCalled();
+      expect(test).not.toHaveBeenCalled();
+    });
+
+    it('answers again the same for IPv6 and mapped forms, past its 4096 remembered answers too', () => {
+      for (let round = 0; round < 2; round++) {
+        for (let i = 1; i <= 5000; i++) {
+          expect(normalizeAddress(`2001:DB8:0:0:0:0:${i.toString(16)}:1`)).toBe(`2001:db8::${i.toString(16)}:1`);
+        }
+        expect(normalizeAddress('::FFFF:203.0.113.7')).toBe('203.0.113.7');
+        expect(normalizeAddress('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+      }
+    });
   });
 });
 
@@ -78,6 +101,25 @@ describe('AddressList', () => {
       expect(bounded.has('11.0.0.3')).toBe(false); // still remembered
       expect(check).toHaveBeenCalledTimes(4);
       expect(bounded.cachedAnswers).toBe(2);
+    });
+
+    it('forgets in the order answers came, through many wraps of the bound', () => {
+      const check = jest.spyOn(BlockList.prototype, 'check');
+      const bounded = new AddressList(['10.0.0.0/8'], { maxCached: 3 });
+      // the reference: a Map in insertion order losing its first key, as documented
+      const reference = new Map<string, boolean>();
+      let checks = 0;
+      for (let i = 0; i < 600; i++) {
+        const address = `10.0.${(i * 7919) % 5}.${(i * 31) % 2}`;
+        if (!reference.has(address)) {
+          checks++;
+          if (reference.size >= 3) reference.delete(reference.keys().next().value as string);
+          reference.set(address, true);
+        }
+        expect(bounded.has(address)).toBe(true);
+        expect(check).toHaveBeenCalledTimes(checks);
+      }
+      expect(bounded.cachedAnswers).toBe(3);
     });
 
     it('remembers nothing with maxCached 0, and refuses a maxCached that is not an integer >= 0', () => {

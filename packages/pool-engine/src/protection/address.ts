@@ -4,6 +4,11 @@ import { LodeError } from '@lode/stratum-core';
 /** "::ffff:203.0.113.7" (how a dual-stack socket reports an IPv4 peer) */
 const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
+/** Most IPv6 forms normalizeAddress remembers; past it the memory starts over. */
+const MAX_NORMALIZED = 4096;
+/** normalizeAddress's answers for addresses with a ':' (the only ones it changes) */
+const normalized = new Map<string, string>();
+
 /**
  * The form of an address used as a ban and tracking key, so that one host is
  * one key whatever the socket reported: an IPv4-mapped IPv6 address becomes
@@ -11,8 +16,26 @@ const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
  * its canonical lower-case compressed form ("2001:DB8:0::1" -> "2001:db8::1"
  * per RFC 5952, as WHATWG URL serialises it); anything else is returned
  * unchanged (e.g. "unknown" when a socket had no address).
+ *
+ * Runs for every share (BanManager.recordShare): text without a ':' (every
+ * IPv4 address) is returned at once, no regular expression run, and the
+ * answers for the others are remembered (at most 4096, then forgotten all
+ * at once).
  */
 export function normalizeAddress(address: string): string {
+  // Both forms it rewrites contain ':' (IPv6, "::ffff:a.b.c.d"); nothing else changes.
+  if (address.indexOf(':') === -1) return address;
+  let answer = normalized.get(address);
+  if (answer === undefined) {
+    answer = normalizeColonAddress(address);
+    if (normalized.size >= MAX_NORMALIZED) normalized.clear();
+    normalized.set(address, answer);
+  }
+  return answer;
+}
+
+/** normalizeAddress for text with a ':', uncached. */
+function normalizeColonAddress(address: string): string {
   const mapped = MAPPED_V4.exec(address);
   if (mapped !== null && isIPv4(mapped[1] as string)) return mapped[1] as string;
   if (isIPv6(address)) {
@@ -47,6 +70,13 @@ export interface AddressListOptions {
 export class AddressList {
   private readonly list = new BlockList();
   private readonly cache = new Map<string, boolean>();
+  /**
+   * The cached addresses in the order they came, a ring once full (`oldest`
+   * is the next forgotten): asking the Map for its first key instead walks
+   * every entry deleted before it, slower with every address forgotten.
+   */
+  private readonly order: string[] = [];
+  private oldest = 0;
   private readonly maxCached: number;
   /** the entries as given */
   readonly entries: readonly string[];
@@ -92,7 +122,13 @@ export class AddressList {
     if (known !== undefined) return known;
     const answer = this.check(address);
     if (this.maxCached > 0) {
-      if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+      if (this.order.length < this.maxCached) {
+        this.order.push(address);
+      } else {
+        this.cache.delete(this.order[this.oldest] as string);
+        this.order[this.oldest] = address;
+        this.oldest = this.oldest + 1 === this.maxCached ? 0 : this.oldest + 1;
+      }
       this.cache.set(address, answer);
     }
     return answer;

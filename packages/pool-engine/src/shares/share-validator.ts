@@ -1,6 +1,6 @@
-import { difficultyFromTarget, hashToBigInt, resolveShareTarget } from '@lode/mining';
+import { difficultyFromTarget, hashAtMostTarget, hashToBigInt, resolveShareTarget, shareDifficulty } from '@lode/mining';
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
-import type { CoinPlugin, ShareSubmission } from '@lode/plugin-api';
+import type { CoinPlugin } from '@lode/plugin-api';
 import { LodeError, silentLogger } from '@lode/stratum-core';
 import type { LodeLogger } from '@lode/stratum-core';
 import type { Subscription } from 'rxjs';
@@ -11,6 +11,7 @@ import type { BlockSubmitter } from './block-submitter';
 import type { ShareCheck } from './share-check';
 import type { ShareJudgement } from './share-judgement';
 import type { ShareValidatorOptions } from './share-validator-options';
+import { shareKey } from './share-key';
 
 /** Shares whose record failed that may come again without being called duplicates (see allowResubmit). */
 const RESUBMIT_ALLOWANCE = 4096;
@@ -44,7 +45,9 @@ const FAILURE_LOG_EVERY = 1000;
  *    digest) the plugin gets it as a PowClaim and may refuse on a cheap
  *    check (`quick`, answered 'low-difficulty' without the full hash); a
  *    computed seal that differs from the sent one is 'bad-seal'
- * 6. value = plugin.hashValue(hash) (default hashToBigInt, little-endian);
+ * 6. value = plugin.hashValue(hash) (default hashToBigInt, little-endian;
+ *    then decided without bigint: hashAtMostTarget, exact, and the share
+ *    difficulty from doubles, shareDifficulty);
  *    the applied target is the easier of the
  *    job's recorded target and the session's current one
  *    (resolveShareTarget, DESIGN.md "Difficulty belongs to the job");
@@ -162,11 +165,22 @@ export class ShareValidator {
         return pow;
       }));
     }
-    const value = this.plugin.hashValue === undefined ? hashToBigInt(hash) : this.plugin.hashValue(hash);
-    // An all-zero hash reads as 1 so that the difficulty stays finite.
-    const shareDiff = difficultyFromTarget(value === 0n ? 1n : value, this.plugin.diff1Target);
-    const block = value <= job.networkTarget;
-    if (!block && value > applied.target) {
+    let shareDiff: number;
+    let block: boolean;
+    let meetsTarget: boolean;
+    if (this.plugin.hashValue === undefined && hash.length === 32) {
+      // hashToBigInt's reading without a bigint: exact comparisons, the difficulty from doubles
+      shareDiff = shareDifficulty(hash, this.plugin.diff1Target);
+      block = hashAtMostTarget(hash, job.networkTarget);
+      meetsTarget = block || hashAtMostTarget(hash, applied.target);
+    } else {
+      const value = this.plugin.hashValue === undefined ? hashToBigInt(hash) : this.plugin.hashValue(hash);
+      // An all-zero hash reads as 1 so that the difficulty stays finite.
+      shareDiff = difficultyFromTarget(value === 0n ? 1n : value, this.plugin.diff1Target);
+      block = value <= job.networkTarget;
+      meetsTarget = block || value <= applied.target;
+    }
+    if (!meetsTarget) {
       return {
         job,
         networkDifficulty,
@@ -203,22 +217,13 @@ export class ShareValidator {
         ...(blockId === undefined ? {} : { blockHash: blockId }),
       });
     }
-    const verdict: ShareVerdict = {
-      accepted: true,
-      difficulty: applied.difficulty,
-      shareDifficulty: shareDiff,
-      block,
-      hash: displayHash,
-      ...(acceptedStale ? { stale: true } : {}),
-    };
-    return {
-      job,
-      networkDifficulty,
-      shareDifficulty: shareDiff,
-      duplicateKey,
-      verdict,
-      ...(block ? { blockHash: displayHash } : {}),
-    };
+    // two literals rather than spreads: no throwaway objects per share, same keys in the same order
+    const verdict: ShareVerdict = acceptedStale
+      ? { accepted: true, difficulty: applied.difficulty, shareDifficulty: shareDiff, block, hash: displayHash, stale: true }
+      : { accepted: true, difficulty: applied.difficulty, shareDifficulty: shareDiff, block, hash: displayHash };
+    return block
+      ? { job, networkDifficulty, shareDifficulty: shareDiff, duplicateKey, verdict, blockHash: displayHash }
+      : { job, networkDifficulty, shareDifficulty: shareDiff, duplicateKey, verdict };
   }
 
   /**
@@ -278,17 +283,6 @@ export class ShareValidator {
 
 function reject(reason: ShareRejectReason, message: string): ShareVerdict {
   return { accepted: false, reason, message };
-}
-
-/**
- * en1‖en2|ntime|nonce|versionBits, hex; absent version bits are 0 (the same
- * header as rolling none). extranonce1 and extranonce2 are joined: what
- * counts is the bytes they make together, not where a dialect splits them
- * (ethash: ES1's `a2eea0`+`cfae7df760` and EthProxy's whole nonce
- * `a2eea0cfae7df760` are the same share).
- */
-function shareKey(share: ShareSubmission): string {
-  return `${share.extranonce1.toString('hex')}${share.extranonce2.toString('hex')}|${hex32(share.ntime)}|${hex32(share.nonce)}|${hex32(share.versionBits ?? 0)}`;
 }
 
 function hex32(value: number): string {
