@@ -60,6 +60,7 @@ export { canonicalAddress } from './transport/peer-address';
 export { connectStratum } from './transport/connect-stratum';
 export type { ClientTlsOptions, ConnectStratumOptions } from './transport/connect-stratum';
 export { createLinePair } from './transport/line-pair';
+export { FramingTestTransport } from './transport/framing-test-transport';
 export type { LinePairOptions } from './transport/line-pair';
 
 /* URLs */

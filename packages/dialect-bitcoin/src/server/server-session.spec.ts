@@ -1,8 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
-import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineSink, LineTransport } from '@lode/stratum-core';
-import { ReplaySubject, Subject } from 'rxjs';
+import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
+import type { CloseInfo, LineTransport } from '@lode/stratum-core';
 import type { AuthorizeRequest, NotifyParams, SubmitRequest, SubscribeRequest } from '../messages';
 import type { BitcoinServerHandler, BitcoinServerSessionOptions } from './server-handler';
 import { BitcoinServerSession } from './server-session';
@@ -569,7 +568,7 @@ describe('BitcoinServerSession', () => {
 
   describe('when a line is over the transport length cap', () => {
     it('answers it with id null and -32600 before the transport closes', () => {
-      const transport = new FramingTransport();
+      const transport = new FramingTestTransport();
       const peer = new RpcPeer(transport, classicCodec);
       new BitcoinServerSession(peer, fakePool());
       transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
@@ -578,7 +577,7 @@ describe('BitcoinServerSession', () => {
     });
 
     it('answers it the same through a transport that links the peer by callbacks, subscribing to no stream', () => {
-      const transport = new FramingTransport(true);
+      const transport = new FramingTestTransport(true);
       const peer = new RpcPeer(transport, classicCodec);
       const session = new BitcoinServerSession(peer, fakePool());
       expect(transport.framingObserved).toBe(false);
@@ -610,7 +609,7 @@ describe('BitcoinServerSession', () => {
     });
 
     it('ends its subscriptions, even to a transport stream that never completes', () => {
-      const transport = new FramingTransport();
+      const transport = new FramingTestTransport();
       const pool = fakePool();
       new BitcoinServerSession(new RpcPeer(transport, classicCodec), pool);
       expect(transport.framingObserved).toBe(true);
@@ -620,7 +619,7 @@ describe('BitcoinServerSession', () => {
     });
 
     it('tells the handler once when the peer was closed before the session was made, and subscribes to nothing', () => {
-      const transport = new FramingTransport();
+      const transport = new FramingTestTransport();
       const peer = new RpcPeer(transport, classicCodec);
       transport.close('gone early');
       const pool = fakePool();
@@ -653,52 +652,3 @@ describe('BitcoinServerSession', () => {
   });
 });
 
-/** A transport whose framing errors the test triggers: the in-memory pair has no bytes to frame. */
-class FramingTransport implements LineTransport {
-  readonly sent: string[] = [];
-  private readonly lines = new Subject<string>();
-  private readonly framing = new Subject<LodeError>();
-  private readonly closed = new ReplaySubject<CloseInfo>(1);
-  readonly lines$ = this.lines.asObservable();
-  readonly framingErrors$ = this.framing.asObservable();
-  readonly closed$ = this.closed.asObservable();
-  isClosed = false;
-  /** the owner linked by callbacks, as StratumConnection takes one (only when made with `attachable`) */
-  private sink: LineSink | undefined;
-  readonly attach?: (sink: LineSink) => boolean;
-
-  constructor(attachable = false) {
-    if (attachable) {
-      this.attach = (sink) => {
-        if (this.sink !== undefined) return false;
-        this.sink = sink;
-        return true;
-      };
-    }
-  }
-
-  send(line: string): void {
-    if (!this.isClosed) this.sent.push(line);
-  }
-
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.sink?.closed({ reason, byPeer: false });
-    this.closed.next({ reason, byPeer: false });
-    this.closed.complete();
-    this.lines.complete();
-  }
-
-  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
-  get framingObserved(): boolean {
-    return this.framing.observed;
-  }
-
-  /** As a real transport does: emit the framing error, then close. */
-  overlong(err: LodeError): void {
-    this.sink?.framingError?.(err);
-    this.framing.next(err);
-    this.close(err.message);
-  }
-}

@@ -1,6 +1,5 @@
-import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineSink, LineTransport, LodeLogger } from '@lode/stratum-core';
-import { ReplaySubject, Subject } from 'rxjs';
+import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
+import type { LodeLogger } from '@lode/stratum-core';
 import type { EthClassicServerSessionOptions } from '../classic/classic-contract';
 import { CHFAST2, CHFAST5M, deferred, fakeClassicPool, JOB2, JOB5M_ETC, LineProbe, settle } from '../ethproxy/classic.test-helper';
 import { PlainEthServerSession } from './plain-server-session';
@@ -244,7 +243,7 @@ describe('PlainEthServerSession and a line over the transport length cap', () =>
     ['a transport that links the peer by callbacks (no stream subscribed)', true],
     ['a transport with streams only', false],
   ])('warns and sends nothing (the transport closes), through %s', (_name, attachable) => {
-    const transport = new FramingTransport(attachable);
+    const transport = new FramingTestTransport(attachable);
     const { logger, warned } = warnings();
     const pool = fakeClassicPool();
     new PlainEthServerSession(new RpcPeer(transport, classicCodec), pool, { logger });
@@ -257,54 +256,6 @@ describe('PlainEthServerSession and a line over the transport length cap', () =>
   });
 });
 
-/** A transport whose framing errors the test triggers (the in-memory pair has no bytes to frame); `attachable` links its owner by callbacks, as StratumConnection does. */
-class FramingTransport implements LineTransport {
-  readonly sent: string[] = [];
-  private readonly lines = new Subject<string>();
-  private readonly framing = new Subject<LodeError>();
-  private readonly closed = new ReplaySubject<CloseInfo>(1);
-  readonly lines$ = this.lines.asObservable();
-  readonly framingErrors$ = this.framing.asObservable();
-  readonly closed$ = this.closed.asObservable();
-  readonly attach?: (sink: LineSink) => boolean;
-  isClosed = false;
-  private sink: LineSink | undefined;
-
-  constructor(attachable: boolean) {
-    if (attachable) {
-      this.attach = (sink) => {
-        if (this.sink !== undefined) return false;
-        this.sink = sink;
-        return true;
-      };
-    }
-  }
-
-  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
-  get framingObserved(): boolean {
-    return this.framing.observed;
-  }
-
-  send(line: string): void {
-    if (!this.isClosed) this.sent.push(line);
-  }
-
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.sink?.closed({ reason, byPeer: false });
-    this.closed.next({ reason, byPeer: false });
-    this.closed.complete();
-    this.lines.complete();
-  }
-
-  /** As a real transport does: report the framing error, then close. */
-  overlong(err: LodeError): void {
-    this.sink?.framingError?.(err);
-    this.framing.next(err);
-    this.close(err.message);
-  }
-}
 
 /** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
 function warnings(): { logger: LodeLogger; warned: unknown[][] } {

@@ -1,7 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { createLinePair, eip1571Codec, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, Eip1571Params, LineSink, LineTransport, LodeLogger } from '@lode/stratum-core';
-import { ReplaySubject, Subject } from 'rxjs';
+import { createLinePair, eip1571Codec, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
+import type { Eip1571Params, LodeLogger } from '@lode/stratum-core';
 import { fakePool, LineProbe, settle, SPEC } from '../testing/wire.test-helper';
 import type { EthServerJob } from './server-session';
 import { EthStratumServerSession } from './server-session';
@@ -576,7 +575,7 @@ describe('EthStratumServerSession', () => {
       ['a transport that links the peer by callbacks (no stream subscribed)', true],
       ['a transport with streams only', false],
     ])('counts it and warns, sending nothing (no id to answer), through %s', (_name, attachable) => {
-      const transport = new FramingTransport(attachable);
+      const transport = new FramingTestTransport(attachable);
       const { logger, warned } = warnings();
       const pool = fakePool();
       const session = new EthStratumServerSession(new RpcPeer<Eip1571Params>(transport, eip1571Codec), pool, { node: NODE, logger });
@@ -601,54 +600,6 @@ describe('EthStratumServerSession', () => {
   });
 });
 
-/** A transport whose framing errors the test triggers (the in-memory pair has no bytes to frame); `attachable` links its owner by callbacks, as StratumConnection does. */
-class FramingTransport implements LineTransport {
-  readonly sent: string[] = [];
-  private readonly lines = new Subject<string>();
-  private readonly framing = new Subject<LodeError>();
-  private readonly closed = new ReplaySubject<CloseInfo>(1);
-  readonly lines$ = this.lines.asObservable();
-  readonly framingErrors$ = this.framing.asObservable();
-  readonly closed$ = this.closed.asObservable();
-  readonly attach?: (sink: LineSink) => boolean;
-  isClosed = false;
-  private sink: LineSink | undefined;
-
-  constructor(attachable: boolean) {
-    if (attachable) {
-      this.attach = (sink) => {
-        if (this.sink !== undefined) return false;
-        this.sink = sink;
-        return true;
-      };
-    }
-  }
-
-  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
-  get framingObserved(): boolean {
-    return this.framing.observed;
-  }
-
-  send(line: string): void {
-    if (!this.isClosed) this.sent.push(line);
-  }
-
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.sink?.closed({ reason, byPeer: false });
-    this.closed.next({ reason, byPeer: false });
-    this.closed.complete();
-    this.lines.complete();
-  }
-
-  /** As a real transport does: report the framing error, then close. */
-  overlong(err: LodeError): void {
-    this.sink?.framingError?.(err);
-    this.framing.next(err);
-    this.close(err.message);
-  }
-}
 
 /** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
 function warnings(): { logger: LodeLogger; warned: unknown[][] } {

@@ -1,8 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
-import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineSink, LineTransport } from '@lode/stratum-core';
-import { ReplaySubject, Subject } from 'rxjs';
+import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
+import type { CloseInfo } from '@lode/stratum-core';
 import type { WarthogAuthorizeRequest, WarthogSubmitRequest, WarthogSubscribeRequest } from '../messages';
 import { H6, H6_ACCEPTED_NONCES, H6_JOB, H6_JOB_ID, H6_WORKER, LineProbe } from '../testing/wire.test-helper';
 import type { WarthogServerHandler, WarthogServerSessionOptions } from './server-handler';
@@ -492,7 +491,7 @@ describe('WarthogServerSession', () => {
 
   describe('when a line is over the transport length cap', () => {
     it('answers it with id null and -32600 before the transport closes', () => {
-      const transport = new FramingTransport();
+      const transport = new FramingTestTransport();
       const pool = fakePool();
       new WarthogServerSession(new RpcPeer(transport, classicCodec), pool);
       transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
@@ -502,7 +501,7 @@ describe('WarthogServerSession', () => {
     });
 
     it('answers it the same through a transport that links the peer by callbacks, subscribing to no stream', () => {
-      const transport = new FramingTransport(true);
+      const transport = new FramingTestTransport(true);
       const peer = new RpcPeer(transport, classicCodec);
       const session = new WarthogServerSession(peer, fakePool());
       expect(transport.framingObserved).toBe(false);
@@ -555,52 +554,3 @@ describe('WarthogServerSession', () => {
   });
 });
 
-/** A transport whose framing errors the test triggers: the in-memory pair has no bytes to frame. */
-class FramingTransport implements LineTransport {
-  readonly sent: string[] = [];
-  private readonly lines = new Subject<string>();
-  private readonly framing = new Subject<LodeError>();
-  private readonly closed = new ReplaySubject<CloseInfo>(1);
-  readonly lines$ = this.lines.asObservable();
-  readonly framingErrors$ = this.framing.asObservable();
-  readonly closed$ = this.closed.asObservable();
-  isClosed = false;
-  /** the owner linked by callbacks, as StratumConnection takes one (only when made with `attachable`) */
-  private sink: LineSink | undefined;
-  readonly attach?: (sink: LineSink) => boolean;
-
-  constructor(attachable = false) {
-    if (attachable) {
-      this.attach = (sink) => {
-        if (this.sink !== undefined) return false;
-        this.sink = sink;
-        return true;
-      };
-    }
-  }
-
-  send(line: string): void {
-    if (!this.isClosed) this.sent.push(line);
-  }
-
-  close(reason: string): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.sink?.closed({ reason, byPeer: false });
-    this.closed.next({ reason, byPeer: false });
-    this.closed.complete();
-    this.lines.complete();
-  }
-
-  /** True while someone subscribes to framingErrors$ (which this transport never completes). */
-  get framingObserved(): boolean {
-    return this.framing.observed;
-  }
-
-  /** As a real transport does: emit the framing error, then close. */
-  overlong(err: LodeError): void {
-    this.sink?.framingError?.(err);
-    this.framing.next(err);
-    this.close(err.message);
-  }
-}
