@@ -1,46 +1,8 @@
-import type { ShareSubmission, CoinJob } from '@lode/plugin-api';
+import type { CoinJob } from '@lode/plugin-api';
 import { MAINNET_100000, TESTNET3_1263442 } from '../testing/real-blocks.fixture';
+import { realBlockJob } from '../testing/real-block-job.fixture';
 import { displayFromRaw, referenceSha256d } from '../testing/sha256d.fixture';
 import { BitcoinCoinPlugin } from './bitcoin-coin-plugin';
-import type { BitcoinJob } from './bitcoin-job';
-
-/**
- * A pool job built by hand from a real block (facts/bitcoin-blocks.md): its
- * coinbase cut at `offset` into coinb1 | 8 placeholder bytes | coinb2, the
- * placeholder's real bytes being the share's extranonce1 (4) and extranonce2 (4).
- */
-function realBlockJob(block: typeof MAINNET_100000 | typeof TESTNET3_1263442, offset: number): { job: BitcoinJob; share: ShareSubmission } {
-  const coinbase = Buffer.from(block.coinbase, 'hex');
-  const job: BitcoinJob = {
-    id: 'real',
-    coin: 'btc',
-    height: block.height,
-    prevHash: block.prevhashDisplay,
-    networkTarget: 0n,
-    ntimeMin: block.ntime - 600,
-    ntimeMax: block.ntime + 7200,
-    createdAt: 0,
-    work: {
-      dialect: 'bitcoin',
-      prevhash: block.prevhashStratum,
-      coinb1: coinbase.subarray(0, offset).toString('hex'),
-      coinb2: coinbase.subarray(offset + 8).toString('hex'),
-      merkleBranches: [...block.branches],
-      version: block.version,
-      nbits: block.nbits,
-      ntime: block.ntime,
-    },
-    bitcoin: { extranonce1Size: 4, extranonce2Size: 4, transactions: [], witness: false },
-  };
-  const share: ShareSubmission = {
-    jobId: 'real',
-    extranonce1: Buffer.from(coinbase.subarray(offset, offset + 4)),
-    extranonce2: Buffer.from(coinbase.subarray(offset + 4, offset + 8)),
-    ntime: block.ntime,
-    nonce: block.nonce,
-  };
-  return { job, share };
-}
 
 // Needs the addon: `nx test` builds it first (test dependsOn build-native).
 describe('BitcoinCoinPlugin with the native addon', () => {

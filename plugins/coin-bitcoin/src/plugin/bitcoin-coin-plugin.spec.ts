@@ -2,6 +2,7 @@ import { Block } from 'bitcoinjs-lib';
 import { Container } from 'inversify';
 import { BITCOIN_DIFF1_TARGET } from '@lode/mining';
 import { COIN_PLUGIN, type CoinJob, type NativeHasher, type ShareSubmission } from '@lode/plugin-api';
+import { realBlockJob } from '../testing/real-block-job.fixture';
 import { MAINNET_100000, TESTNET3_1263442 } from '../testing/real-blocks.fixture';
 import { displayFromRaw, rawFromDisplay, referenceSha256d } from '../testing/sha256d.fixture';
 import { memoryLogger } from '../testing/memory-logger.fixture';
@@ -20,48 +21,18 @@ jest.mock('../native-hasher', () => ({ createBitcoinHasher: jest.fn(() => fakeHa
 const { createBitcoinHasher } = jest.requireMock('../native-hasher') as { createBitcoinHasher: jest.Mock };
 
 /**
- * A job built by hand from a real block: the coinbase (without witness) cut
- * at `offset` into coinb1 | 8 placeholder bytes | coinb2; the placeholder's
- * real bytes become the share's extranonce1 (4) and extranonce2 (4).
+ * realBlockJob with the block's own transactions, after checking that the
+ * coinbase as it sits in the raw block is `coinbaseInBlock`.
  */
-function realBlockJob(
+function realBlockJobWithTransactions(
   block: typeof MAINNET_100000 | typeof TESTNET3_1263442,
   offset: number,
   witness: boolean,
   coinbaseInBlock: string,
 ): { job: BitcoinJob; share: ShareSubmission } {
-  const coinbase = Buffer.from(block.coinbase, 'hex');
-  const txs = (Block.fromHex(block.rawBlock).transactions ?? []).slice(1).map((tx) => tx.toHex());
   expect(block.rawBlock.slice(162, 162 + coinbaseInBlock.length)).toBe(coinbaseInBlock);
-  const job: BitcoinJob = {
-    id: 'real',
-    coin: 'btc',
-    height: block.height,
-    prevHash: block.prevhashDisplay,
-    networkTarget: 0n,
-    ntimeMin: block.ntime - 600,
-    ntimeMax: block.ntime + 7200,
-    createdAt: 0,
-    work: {
-      dialect: 'bitcoin',
-      prevhash: block.prevhashStratum,
-      coinb1: coinbase.subarray(0, offset).toString('hex'),
-      coinb2: coinbase.subarray(offset + 8).toString('hex'),
-      merkleBranches: [...block.branches],
-      version: block.version,
-      nbits: block.nbits,
-      ntime: block.ntime,
-    },
-    bitcoin: { extranonce1Size: 4, extranonce2Size: 4, transactions: txs, witness },
-  };
-  const share: ShareSubmission = {
-    jobId: 'real',
-    extranonce1: coinbase.subarray(offset, offset + 4),
-    extranonce2: coinbase.subarray(offset + 4, offset + 8),
-    ntime: block.ntime,
-    nonce: block.nonce,
-  };
-  return { job, share };
+  const transactions = (Block.fromHex(block.rawBlock).transactions ?? []).slice(1).map((tx) => tx.toHex());
+  return realBlockJob(block, offset, { transactions, witness });
 }
 
 /** A testnet3 template around the real block 1263442's second transaction and witness commitment. */
@@ -136,7 +107,7 @@ describe('BitcoinCoinPlugin', () => {
 
   describe('when given a share replayed from testnet3 block 1263442', () => {
     // the scriptSig starts at byte 42; its 8 zero bytes at scriptSig offset 26 become extranonce1 | extranonce2
-    const { job, share: realShare } = realBlockJob(TESTNET3_1263442, 42 + 26, true, TESTNET3_1263442.coinbaseWithWitness);
+    const { job, share: realShare } = realBlockJobWithTransactions(TESTNET3_1263442, 42 + 26, true, TESTNET3_1263442.coinbaseWithWitness);
     const plugin = new BitcoinCoinPlugin();
 
     it('accepts it in checkShare', () => {
@@ -158,7 +129,7 @@ describe('BitcoinCoinPlugin', () => {
 
   describe('when given a share replayed from mainnet block 100000 (pre-segwit)', () => {
     // the whole 8-byte scriptSig (bytes 42..49) is the placeholder
-    const { job, share: realShare } = realBlockJob(MAINNET_100000, 42, false, MAINNET_100000.coinbase);
+    const { job, share: realShare } = realBlockJobWithTransactions(MAINNET_100000, 42, false, MAINNET_100000.coinbase);
     const plugin = new BitcoinCoinPlugin();
 
     it('builds the real header and raw block', () => {
