@@ -1,8 +1,10 @@
 import type { ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, jsonRpc2Codec, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LodeLogger, RpcCodec } from '@lode/stratum-core';
+import type { CloseInfo, RpcCodec } from '@lode/stratum-core';
 import fc from 'fast-check';
+import { arrayParamsMutation, fuzzRuns, hostileValue, internalErrorLogger, mutatedRequest } from '@lode/stratum-core/fuzz';
+import type { ArrayParamsMutation } from '@lode/stratum-core/fuzz';
 import { config as rxjsConfig } from 'rxjs';
 import { Es1ServerSession } from '../es1/es1-server-session';
 import { CHFAST2, JOB2, JOB5M_ETC, settle as settleReal } from '../ethproxy/classic.test-helper';
@@ -25,10 +27,7 @@ import type { EthClassicServerHandler, EthClassicServerJob, EthClassicServerSess
  * no timer is left (jest fake timers).
  * FUZZ_RUNS sets the cases (default below); FUZZ_SEED replays a failure.
  */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 60);
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
-const TIMEOUT_MS = 30_000 + RUNS * 150;
-const params = (numRuns = RUNS): fc.Parameters<unknown> => (SEED === undefined ? { numRuns } : { numRuns, seed: SEED });
+const { timeoutMs: TIMEOUT_MS, parameters: params } = fuzzRuns(60, 150);
 
 const WALLET = '0xb85150eb365e7df0941f0cf08235f987ba91506a';
 const HEADER = `0x${CHFAST2.headerHash}`;
@@ -110,18 +109,10 @@ const DIALECTS: readonly Dialect[] = [
   },
 ];
 
-const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(1e308, -1, 0.5, '', 'zz', '0x', '0x307692cf71b12f6', `0x${'ab'.repeat(33)}`, 'EthereumStratum/2.0.0', '__proto__', [], {}, null, true, 'x'.repeat(300)),
-);
+const hostile = hostileValue([1e308, -1, 0.5, '', 'zz', '0x', '0x307692cf71b12f6', `0x${'ab'.repeat(33)}`, 'EthereumStratum/2.0.0', '__proto__', [], {}, null, true, 'x'.repeat(300)]);
 
-type Mutation = { op: 'drop'; key: string } | { op: 'set'; key: string; value: unknown } | { op: 'param'; index: number; value: unknown } | { op: 'dropParam'; index: number };
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constantFrom('id', 'method', 'params', 'worker').map((key) => ({ op: 'drop' as const, key })),
-  fc.tuple(fc.constantFrom('id', 'method', 'params', 'result', 'error', 'worker', 'algo', '__proto__'), hostile).map(([key, value]) => ({ op: 'set' as const, key, value })),
-  fc.tuple(fc.nat(5), hostile).map(([index, value]) => ({ op: 'param' as const, index, value })),
-  fc.nat(5).map((index) => ({ op: 'dropParam' as const, index })),
-);
+type Mutation = ArrayParamsMutation;
+const mutation = arrayParamsMutation({ drop: ['id', 'method', 'params', 'worker'], set: ['id', 'method', 'params', 'result', 'error', 'worker', 'algo', '__proto__'], maxIndex: 5 }, hostile);
 
 type Step =
   | { kind: 'request'; template: number; mutations: Mutation[] }
@@ -175,35 +166,12 @@ function fakePool(choices: number[], closedWith: CloseInfo[]): EthClassicServerH
   };
 }
 
-function recordingLogger(internal: string[]): LodeLogger {
-  const logger: LodeLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: (obj, msg) => {
-      if (msg === 'request dispatch failed' || msg === 'method handler threw' || msg === 'closed handler threw') {
-        internal.push(`${msg}: ${String((obj as { err?: Error }).err?.stack ?? JSON.stringify(obj))}`);
-      }
-    },
-    child: () => logger,
-  };
-  return logger;
-}
-
 function build(dialect: Dialect, s: Step, id: number): string {
   if (s.kind === 'raw') return s.line;
   if (s.kind === 'response') return JSON.stringify({ id: s.id, result: s.result, error: null });
   const template = dialect.templates[(s as { template: number }).template];
   if (s.kind === 'notification') return JSON.stringify({ id: null, ...template });
-  const msg: Record<string, unknown> = { id, ...template, params: [...(template['params'] as unknown[])] };
-  for (const m of (s as { mutations: Mutation[] }).mutations) {
-    const p = Array.isArray(msg['params']) ? (msg['params'] as unknown[]) : undefined;
-    if (m.op === 'drop') delete msg[m.key];
-    else if (m.op === 'set') Object.defineProperty(msg, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-    else if (m.op === 'param' && p !== undefined) p[m.index % (p.length + 1)] = m.value;
-    else if (m.op === 'dropParam' && p !== undefined) p.splice(m.index % Math.max(p.length, 1), 1);
-  }
-  return JSON.stringify(msg);
+  return mutatedRequest(id, template, (s as { mutations: Mutation[] }).mutations);
 }
 
 function replyIdFor(dialect: Dialect, line: string): unknown {
@@ -250,7 +218,7 @@ describe('classic Ethereum server sessions (fuzz)', () => {
               const internal: string[] = [];
               const closedWith: CloseInfo[] = [];
               const [minerEnd, poolEnd] = createLinePair();
-              const session = dialect.make(new RpcPeer(poolEnd, dialect.codec), fakePool(choices, closedWith), { ...options, logger: recordingLogger(internal) });
+              const session = dialect.make(new RpcPeer(poolEnd, dialect.codec), fakePool(choices, closedWith), { ...options, logger: internalErrorLogger(internal) });
               let closedCompleted = false;
               session.closed$.subscribe({ complete: () => (closedCompleted = true) });
               const replyIds: unknown[] = [];
@@ -312,7 +280,7 @@ describe('regression: ES1 answered a throwing pool handler as a session bug (20,
         throw new Error('share store down');
       },
     };
-    const session = new Es1ServerSession(new RpcPeer(poolEnd, classicCodec), handler, { logger: recordingLogger(internal) });
+    const session = new Es1ServerSession(new RpcPeer(poolEnd, classicCodec), handler, { logger: internalErrorLogger(internal) });
     const replies: string[] = [];
     minerEnd.lines$.subscribe((line) => replies.push(line));
     minerEnd.send('{"id":1,"method":"mining.subscribe","params":["ethminer-0.19.0","EthereumStratum/1.0.0"]}');

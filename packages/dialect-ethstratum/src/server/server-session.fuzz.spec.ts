@@ -2,8 +2,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { createLinePair, eip1571Codec, gzipLineCodec, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { Eip1571Params, LodeLogger } from '@lode/stratum-core';
+import type { Eip1571Params } from '@lode/stratum-core';
 import fc from 'fast-check';
+import { fuzzRuns, hostileValue, internalErrorLogger } from '@lode/stratum-core/fuzz';
 import { config as rxjsConfig } from 'rxjs';
 import type { EthCloseInfo } from '../close-info';
 import { SPEC } from '../testing/wire.test-helper';
@@ -25,10 +26,7 @@ import { EthStratumServerSession } from './server-session';
  * timer is left (the idle and reconnect timers included; jest fake timers).
  * FUZZ_RUNS sets the cases (default below); FUZZ_SEED replays a failure.
  */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100);
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
-const TIMEOUT_MS = 30_000 + RUNS * 150;
-const params = (numRuns = RUNS): fc.Parameters<unknown> => (SEED === undefined ? { numRuns } : { numRuns, seed: SEED });
+const { timeoutMs: TIMEOUT_MS, parameters: params } = fuzzRuns(100, 150);
 
 const NODE = 'Geth/v1.13.15-stable/linux-amd64/go1.21.6';
 
@@ -72,10 +70,7 @@ const SPEC_JOB: EthServerJob = {
   extranonce: Buffer.from(SPEC.extranonceHex, 'hex'),
 };
 
-const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(65536, -1, 0.5, 1e308, '', 'zz', '0x4d2', '04d2', 'w-999', 'ab'.repeat(40), '__proto__', 'Agent', [], {}, null, true, [1, 'a']),
-);
+const hostile = hostileValue([65536, -1, 0.5, 1e308, '', 'zz', '0x4d2', '04d2', 'w-999', 'ab'.repeat(40), '__proto__', 'Agent', [], {}, null, true, [1, 'a']]);
 
 type Mutation = { op: 'drop'; key: string } | { op: 'set'; key: string; value: unknown } | { op: 'param'; key: string | number; value: unknown };
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -147,21 +142,6 @@ function fakePool(choices: number[], closedWith: EthCloseInfo[]): EthStratumServ
       closedWith.push(info);
     },
   };
-}
-
-function recordingLogger(internal: string[]): LodeLogger {
-  const logger: LodeLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: (obj, msg) => {
-      if (msg === 'request dispatch failed' || msg === 'method handler threw' || msg === 'closed handler threw') {
-        internal.push(`${msg}: ${String((obj as { err?: Error }).err?.stack ?? JSON.stringify(obj))}`);
-      }
-    },
-    child: () => logger,
-  };
-  return logger;
 }
 
 function build(s: Exclude<Step, { kind: 'server' } | { kind: 'raw' }>, id: number): string {
@@ -256,7 +236,7 @@ describe('EthStratumServerSession (fuzz)', () => {
             const session = new EthStratumServerSession(peer, fakePool(choices, closedWith), {
               ...(options as Partial<EthStratumServerSessionOptions>),
               node: NODE,
-              logger: recordingLogger(internal),
+              logger: internalErrorLogger(internal),
             });
             let closedCompleted = false;
             session.closed$.subscribe({ complete: () => (closedCompleted = true) });

@@ -1,8 +1,10 @@
 import type { ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LodeLogger } from '@lode/stratum-core';
+import type { CloseInfo } from '@lode/stratum-core';
 import fc from 'fast-check';
+import { arrayParamsMutation, fuzzRuns, hostileValue, internalErrorLogger, mutatedRequest } from '@lode/stratum-core/fuzz';
+import type { ArrayParamsMutation } from '@lode/stratum-core/fuzz';
 import { config as rxjsConfig } from 'rxjs';
 import { H6_JOB, H6_JOB_ID, H6_WORKER } from '../testing/wire.test-helper';
 import type { WarthogServerHandler, WarthogServerSessionOptions } from './server-handler';
@@ -21,11 +23,7 @@ import { WarthogServerSession } from './server-session';
  * no timer is left (jest fake timers).
  * FUZZ_RUNS sets the cases (default below); FUZZ_SEED replays a failure.
  */
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 100);
-const SEED = process.env['FUZZ_SEED'] === undefined ? undefined : Number(process.env['FUZZ_SEED']);
-/** jest's per-test limit, scaled with the number of cases (a long run is not a hung run). */
-const TIMEOUT_MS = 30_000 + RUNS * 100;
-const params = (numRuns = RUNS): fc.Parameters<unknown> => (SEED === undefined ? { numRuns } : { numRuns, seed: SEED });
+const { timeoutMs: TIMEOUT_MS, parameters: params } = fuzzRuns(100, 100);
 
 /** Reasons the session (or the pool behind it) documents for closing a connection. */
 const DOCUMENTED_CLOSES = [
@@ -48,22 +46,10 @@ const TEMPLATES: ReadonlyArray<Record<string, unknown>> = [
   { method: 'mining.ping', params: [] },
 ];
 
-const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(1e308, -1, 0.5, 2 ** 32, '', 'zz', '0x00002df1', '00002df', '0000000002', 'G'.repeat(8), 'ab'.repeat(40), '__proto__', 'constructor', [], {}, null, true),
-);
+const hostile = hostileValue([1e308, -1, 0.5, 2 ** 32, '', 'zz', '0x00002df1', '00002df', '0000000002', 'G'.repeat(8), 'ab'.repeat(40), '__proto__', 'constructor', [], {}, null, true]);
 
-type Mutation =
-  | { op: 'drop'; key: string }
-  | { op: 'set'; key: string; value: unknown }
-  | { op: 'param'; index: number; value: unknown }
-  | { op: 'dropParam'; index: number };
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constantFrom('id', 'method', 'params').map((key) => ({ op: 'drop' as const, key })),
-  fc.tuple(fc.constantFrom('id', 'method', 'params', 'result', 'error', 'jsonrpc', 'worker', '__proto__'), hostile).map(([key, value]) => ({ op: 'set' as const, key, value })),
-  fc.tuple(fc.nat(7), hostile).map(([index, value]) => ({ op: 'param' as const, index, value })),
-  fc.nat(7).map((index) => ({ op: 'dropParam' as const, index })),
-);
+type Mutation = ArrayParamsMutation;
+const mutation = arrayParamsMutation({ drop: ['id', 'method', 'params'], set: ['id', 'method', 'params', 'result', 'error', 'jsonrpc', 'worker', '__proto__'], maxIndex: 7 }, hostile);
 
 type ServerAction = 'difficulty' | 'notify' | 'old-notify' | 'reconnect' | 'close';
 type Step =
@@ -124,36 +110,12 @@ function fakePool(choices: number[], closedWith: CloseInfo[]): WarthogServerHand
   };
 }
 
-/** Records every log call; errors that mean the session's own code threw are collected apart. */
-function recordingLogger(internal: string[]): LodeLogger {
-  const logger: LodeLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: (obj, msg) => {
-      if (msg === 'request dispatch failed' || msg === 'method handler threw' || msg === 'closed handler threw') {
-        internal.push(`${msg}: ${String((obj as { err?: Error }).err?.stack ?? JSON.stringify(obj))}`);
-      }
-    },
-    child: () => logger,
-  };
-  return logger;
-}
-
 function build(s: Exclude<Step, { kind: 'server' }>, id: number): string {
   if (s.kind === 'raw') return s.line;
   if (s.kind === 'response') return JSON.stringify({ id: s.id, result: s.result, error: null });
   const template = TEMPLATES[s.template];
   if (s.kind === 'notification') return JSON.stringify({ id: null, ...template });
-  const msg: Record<string, unknown> = { id, ...template, params: [...(template['params'] as unknown[])] };
-  for (const m of s.mutations) {
-    const p = Array.isArray(msg['params']) ? (msg['params'] as unknown[]) : undefined;
-    if (m.op === 'drop') delete msg[m.key];
-    else if (m.op === 'set') Object.defineProperty(msg, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-    else if (m.op === 'param' && p !== undefined) p[m.index % (p.length + 1)] = m.value;
-    else if (m.op === 'dropParam' && p !== undefined) p.splice(m.index % Math.max(p.length, 1), 1);
-  }
-  return JSON.stringify(msg);
+  return mutatedRequest(id, template, s.mutations);
 }
 
 /**
@@ -224,7 +186,7 @@ describe('WarthogServerSession (fuzz)', () => {
           const peer = new RpcPeer(poolEnd, classicCodec);
           const session = new WarthogServerSession(peer, fakePool(choices, closedWith), {
             ...(options as WarthogServerSessionOptions),
-            logger: recordingLogger(internal),
+            logger: internalErrorLogger(internal),
           });
           let closedCompleted = false;
           session.closed$.subscribe({ complete: () => (closedCompleted = true) });
