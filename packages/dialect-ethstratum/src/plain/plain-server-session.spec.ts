@@ -1,7 +1,7 @@
 import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { LodeLogger } from '@lode/stratum-core';
 import type { EthClassicServerSessionOptions } from '../classic/classic-contract';
 import { CHFAST2, CHFAST5M, deferred, fakeClassicPool, JOB2, JOB5M_ETC, LineProbe, settle } from '../ethproxy/classic.test-helper';
+import { warnings } from '../testing/wire.test-helper';
 import { PlainEthServerSession } from './plain-server-session';
 
 const USER = '0xb85150eb365e7df0941f0cf08235f987ba91506a';
@@ -256,16 +256,3 @@ describe('PlainEthServerSession and a line over the transport length cap', () =>
   });
 });
 
-
-/** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
-function warnings(): { logger: LodeLogger; warned: unknown[][] } {
-  const warned: unknown[][] = [];
-  const logger: LodeLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (...args: unknown[]) => warned.push(args),
-    error: () => undefined,
-    child: () => logger,
-  };
-  return { logger, warned };
-}

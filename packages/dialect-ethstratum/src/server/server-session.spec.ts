@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createLinePair, eip1571Codec, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { Eip1571Params, LodeLogger } from '@lode/stratum-core';
-import { fakePool, LineProbe, settle, SPEC } from '../testing/wire.test-helper';
+import type { Eip1571Params } from '@lode/stratum-core';
+import { fakePool, LineProbe, settle, SPEC, warnings } from '../testing/wire.test-helper';
 import type { EthServerJob } from './server-session';
 import { EthStratumServerSession } from './server-session';
 import type { EthStratumServerSessionOptions } from './server-handler';
@@ -600,16 +600,3 @@ describe('EthStratumServerSession', () => {
   });
 });
 
-
-/** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
-function warnings(): { logger: LodeLogger; warned: unknown[][] } {
-  const warned: unknown[][] = [];
-  const logger: LodeLogger = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: (...args: unknown[]) => warned.push(args),
-    error: () => undefined,
-    child: () => logger,
-  };
-  return { logger, warned };
-}

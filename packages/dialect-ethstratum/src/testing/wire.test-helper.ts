@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ShareVerdict } from '@lode/mining';
-import type { CloseInfo, LineTransport } from '@lode/stratum-core';
+import type { CloseInfo, LineTransport, LodeLogger } from '@lode/stratum-core';
 import type { EthCloseInfo } from '../close-info';
 import type {
   EthAuthorizeRequest,
@@ -172,3 +172,16 @@ export const SPEC = {
   helloPortHex: '4d2',
   reconnectPortHex: 'd80',
 } as const;
+
+/** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
+export function warnings(): { logger: LodeLogger; warned: unknown[][] } {
+  const warned: unknown[][] = [];
+  const logger: LodeLogger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => warned.push(args),
+    error: () => undefined,
+    child: () => logger,
+  };
+  return { logger, warned };
+}
