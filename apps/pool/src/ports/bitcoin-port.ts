@@ -60,18 +60,21 @@ export class BitcoinPort {
   private readonly server: StratumServer;
   private readonly protection: PortProtection;
   private readonly live = new Set<BitcoinConnection>();
+  /** what every connection of this port shares, made once */
+  private readonly context: PortContext;
   readonly counters: PortCounters = { connectionsTotal: 0, sharesAccepted: 0, sharesRejected: 0 };
 
   constructor(
     readonly config: PortConfig,
-    private readonly engine: PoolEngine,
-    private readonly logger: LodeLogger,
-    private readonly logShares: boolean,
+    engine: PoolEngine,
+    logger: LodeLogger,
+    logShares: boolean,
     /** the coin's BIP 310 server mask (0 = no version rolling) */
-    private readonly versionRollingMask: number,
+    versionRollingMask: number,
     options: PortOptions = {},
   ) {
     this.protection = new PortProtection(options.protection ?? {}, logger);
+    this.context = { config, engine, logger, logShares, versionRollingMask, protection: this.protection, counters: this.counters, live: this.live };
     this.server = new StratumServer(stratumServerOptions(config, options, this.protection.admit, config.idleTimeoutSeconds * 1000), logger);
     this.server.connections$.subscribe((conn) => this.accept(conn));
   }
@@ -129,13 +132,8 @@ export class BitcoinPort {
 
   private accept(conn: StratumConnection): void {
     this.counters.connectionsTotal++;
-    const connection = new BitcoinConnection(this, conn);
+    const connection = new BitcoinConnection(this.context, conn);
     if (!connection.dialect.isClosed) this.live.add(connection);
-  }
-
-  /** @internal for BitcoinConnection: what each connection needs from its port */
-  get context(): PortContext {
-    return { config: this.config, engine: this.engine, logger: this.logger, logShares: this.logShares, versionRollingMask: this.versionRollingMask, protection: this.protection, counters: this.counters, live: this.live };
   }
 }
 
@@ -168,8 +166,8 @@ class BitcoinConnection implements BitcoinServerHandler, EscalationActions {
   private readonly logShares: boolean;
   private lastJob: CoinJob | undefined;
 
-  constructor(port: BitcoinPort, conn: StratumConnection) {
-    const { config, engine, logger, logShares, versionRollingMask, protection, counters, live } = port.context;
+  constructor(context: PortContext, conn: StratumConnection) {
+    const { config, engine, logger, logShares, versionRollingMask, protection, counters, live } = context;
     this.counters = counters;
     this.live = live;
     this.logShares = logShares;
