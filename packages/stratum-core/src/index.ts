@@ -11,6 +11,8 @@ export { LineFramer } from './framing/line-framer';
 export type { LineFramerOptions } from './framing/line-framer';
 
 /* JSON-RPC */
+export { invalidLineShape, jsonRpcMalformedKind, MAX_MALFORMED_METHOD_CHARS, reportMalformed } from './rpc/malformed';
+export type { InvalidLineShape, MalformedKind, MalformedMessage, MalformedSink } from './rpc/malformed';
 export type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './rpc/messages';
 export { classicCodec, jsonRpc2Codec } from './rpc/classic-codec';
 export type { JsonRpc2CodecOptions } from './rpc/classic-codec';
