@@ -1,7 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo, LineTransport } from '@lode/stratum-core';
+import type { CloseInfo, LineTransport, LodeLogger, MalformedMessage } from '@lode/stratum-core';
 import type { AuthorizeRequest, NotifyParams, SubmitRequest, SubscribeRequest } from '../messages';
 import type { BitcoinServerHandler, BitcoinServerSessionOptions } from './server-handler';
 import { BitcoinServerSession } from './server-session';
@@ -146,6 +146,31 @@ function submitParams(overrides: Partial<Record<'worker' | 'job' | 'en2' | 'ntim
 afterEach(() => {
   for (const o of opened.splice(0)) o.close();
 });
+
+/** Gives the pool a `malformed` callback; returns what it receives. */
+function watchMalformed(pool: BitcoinServerHandler): MalformedMessage[] {
+  const seen: MalformedMessage[] = [];
+  pool.malformed = (message) => {
+    seen.push(message);
+  };
+  return seen;
+}
+
+/** A logger that keeps its error calls. */
+function errorLogger(): LodeLogger & { errors: Array<{ obj: object; msg?: string }> } {
+  const errors: Array<{ obj: object; msg?: string }> = [];
+  const logger: LodeLogger & { errors: typeof errors } = {
+    errors,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (obj, msg) => {
+      errors.push({ obj, msg });
+    },
+    child: () => logger,
+  };
+  return logger;
+}
 
 describe('BitcoinServerSession', () => {
   describe('when cpuminer connects (subscribe id 1, authorize id 2, submit with 5 params)', () => {
@@ -652,3 +677,177 @@ describe('BitcoinServerSession', () => {
   });
 });
 
+
+describe('BitcoinServerSession handler.malformed', () => {
+  /** The error reply's [code, message] for request `id`, read off the wire. */
+  async function errorOf(miner: LineProbe, id: number | null): Promise<[number, string]> {
+    const reply = await miner.nextJson();
+    expect(reply.id).toBe(id);
+    const [code, message] = reply.error as [number, string];
+    return [code, message];
+  }
+
+  it('reports a line over the length cap as overlong, once, with the reply message', () => {
+    const transport = new FramingTestTransport();
+    const pool = fakePool();
+    const seen = watchMalformed(pool);
+    new BitcoinServerSession(new RpcPeer(transport, classicCodec), pool);
+    transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
+    expect(transport.sent).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 16384 bytes",null]}']);
+    expect(seen).toEqual([{ kind: 'overlong', reason: 'line over 16384 bytes' }]);
+  });
+
+  it('reports a line that is not JSON as not-json, once, with the -32700 message', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send('{"id": 5, "method": ');
+    const [code, message] = await errorOf(miner, null);
+    expect(code).toBe(-32700);
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([{ kind: 'not-json', reason: message }]);
+  });
+
+  it('reports JSON that is not a request as not-request, with the method it names', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send('{"id": 6, "method": "mining.submit", "params": "alice.rig1"}');
+    const [code, message] = await errorOf(miner, 6);
+    expect(code).toBe(-32600);
+    miner.send('[1, 2]');
+    const [code2, message2] = await errorOf(miner, null);
+    expect(code2).toBe(-32600);
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([
+      { kind: 'not-request', method: 'mining.submit', reason: message },
+      { kind: 'not-request', reason: message2 },
+    ]);
+  });
+
+  it('reports a second subscribe as not-request (-32600, as the pool counts it)', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 3, method: 'mining.subscribe', params: ['cpuminer/2.5.1'] });
+    expect(await miner.next()).toBe('{"id":3,"result":null,"error":[-32600,"already subscribed",null]}');
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([{ kind: 'not-request', method: 'mining.subscribe', reason: 'already subscribed' }]);
+  });
+
+  it('does not report a response that matches none of its requests', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send('{"id": 1, "result": "cpuminer/2.5.1", "error": null}');
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('reports an unknown method once, its name cut to 64 characters', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 7, method: 'mining.foo', params: [] });
+    expect(await miner.next()).toBe('{"id":7,"result":null,"error":[-32601,"unknown method \'mining.foo\'",null]}');
+    const long = `mining.${'x'.repeat(100)}`;
+    miner.send({ id: 8, method: long, params: [] });
+    const [code, message] = await errorOf(miner, 8);
+    expect(code).toBe(-32601);
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([
+      { kind: 'unknown-method', method: 'mining.foo', reason: "unknown method 'mining.foo'" },
+      { kind: 'unknown-method', method: `mining.${'x'.repeat(57)}`, reason: message },
+    ]);
+    expect(seen[1].method).toHaveLength(64);
+  });
+
+  it('reports wrong params of a known method as bad-params, once each, with the reply message', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 4, method: 'mining.submit', params: submitParams().slice(0, 4) });
+    expect(await miner.next()).toBe('{"id":4,"result":null,"error":[-32602,"mining.submit takes 5 parameters, got 4",null]}');
+    miner.send({ id: 5, method: 'mining.submit', params: [...submitParams(), '1fffe000'] });
+    expect(await miner.next()).toBe(
+      '{"id":5,"result":null,"error":[-32602,"mining.submit takes 5 parameters, got 6 (version rolling was not negotiated)",null]}',
+    );
+    miner.send({ id: 6, method: 'mining.authorize', params: ['', 'x'] });
+    const [code, message] = await errorOf(miner, 6);
+    expect(code).toBe(-32602);
+    miner.send({ id: 7, method: 'mining.suggest_difficulty', params: ['abc'] });
+    expect(await miner.next()).toBe(
+      '{"id":7,"result":null,"error":[-32602,"mining.suggest_difficulty takes a positive difficulty, got \'abc\'",null]}',
+    );
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([
+      { kind: 'bad-params', method: 'mining.submit', reason: 'mining.submit takes 5 parameters, got 4' },
+      {
+        kind: 'bad-params',
+        method: 'mining.submit',
+        reason: 'mining.submit takes 5 parameters, got 6 (version rolling was not negotiated)',
+      },
+      { kind: 'bad-params', method: 'mining.authorize', reason: message },
+      {
+        kind: 'bad-params',
+        method: 'mining.suggest_difficulty',
+        reason: "mining.suggest_difficulty takes a positive difficulty, got 'abc'",
+      },
+    ]);
+  });
+
+  it.each([...SHARE_REJECT_REASONS])('reports nothing for a share rejected as %s', async (reason) => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    pool.verdict = { accepted: false, reason, message: `refused: ${reason}` };
+    miner.send({ id: 4, method: 'mining.submit', params: submitParams() });
+    expect((await miner.nextJson()).error).not.toBeNull();
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('reports nothing for refusals the session makes itself, a refused authorize or an internal error', async () => {
+    const { miner, pool } = setup();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 1, method: 'mining.submit', params: submitParams() });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(25);
+    miner.send({ id: 2, method: 'mining.subscribe', params: [] });
+    await miner.next();
+    miner.send({ id: 3, method: 'mining.authorize', params: ['alice.rig1', 'wrong'] });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(24);
+    miner.send({ id: 4, method: 'mining.submit', params: submitParams() });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(24);
+    miner.send({ id: 5, method: 'mining.authorize', params: ['alice.rig1', 'x'] });
+    await miner.next();
+    miner.send({ id: 6, method: 'mining.submit', params: submitParams({ en2: '000001' }) });
+    expect(await miner.next()).toBe('{"id":6,"result":null,"error":[20,"extranonce2 is 3 bytes, expected 4",null]}');
+    pool.submit = async () => {
+      throw new Error('redis down');
+    };
+    miner.send({ id: 7, method: 'mining.submit', params: submitParams() });
+    expect(await miner.next()).toBe('{"id":7,"result":null,"error":[20,"mining.submit failed: internal error",null]}');
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('reports no notification: unknown ones are ignored, as is a refused suggest_difficulty', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: null, method: 'mining.foo', params: [] });
+    miner.send({ id: null, method: 'mining.suggest_difficulty', params: ['abc'] });
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(seen).toEqual([]);
+    expect(pool.suggested).toEqual([]);
+  });
+
+  it('logs a throwing malformed callback and answers the next request', async () => {
+    const logger = errorLogger();
+    const { miner, pool, session } = await handshake({ logger });
+    let calls = 0;
+    pool.malformed = () => {
+      calls++;
+      throw new Error('ban list down');
+    };
+    miner.send({ id: 7, method: 'mining.foo', params: [] });
+    expect(await miner.next()).toBe('{"id":7,"result":null,"error":[-32601,"unknown method \'mining.foo\'",null]}');
+    expect(await miner.drainWithPing(99)).toEqual([]);
+    expect(calls).toBe(1);
+    expect(logger.errors).toEqual([{ obj: expect.objectContaining({ err: expect.any(Error) }), msg: 'malformed handler threw' }]);
+    expect(session.isClosed).toBe(false);
+    expect(session.counters.errors).toEqual({ [-32601]: 1 });
+  });
+});

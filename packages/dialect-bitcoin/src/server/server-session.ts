@@ -1,5 +1,5 @@
-import { lazyChildLogger, LodeError, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
-import type { CloseInfo, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
+import { invalidLineShape, jsonRpcMalformedKind, lazyChildLogger, LodeError, reportMalformed, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
+import type { CloseInfo, LodeLogger, MalformedKind, RpcErrorBody, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { Subscription } from 'rxjs';
 import type { MinerInfo } from '../configure/configure-messages';
@@ -76,6 +76,9 @@ export interface BitcoinServerCounters {
  *   (facts/bitcoin-stratum.md "Message flow real miners use").
  * - Fractional difficulties travel as JSON numbers, never rounded.
  * - Every subscription ends when the peer closes; `handler.closed` is called once.
+ * - Every malformed message (overlong or undecodable line, unknown method,
+ *   wrong params, second subscribe) is told to `handler.malformed` once,
+ *   right after its error reply; share rejections never are.
  *
  * - BIP 310 `mining.configure` is answered with exactly the requested
  *   codes (extensions in `configure/`). Once version rolling is negotiated,
@@ -433,7 +436,26 @@ export class BitcoinServerSession {
       }
     }
     this.write(id, reply);
-    if (handler === handleSubscribe && 'result' in reply) this.gate.open();
+    if ('result' in reply) {
+      if (handler === handleSubscribe) this.gate.open();
+    } else if (this.handler.malformed !== undefined) {
+      this.reportReply(method, reply.error);
+    }
+  }
+
+  /** Reports a request's error reply when its code says malformed (JSON-RPC 2.0 §5.1); share rejections (20..25) never are. */
+  private reportReply(method: string, error: RpcErrorBody): void {
+    const kind = jsonRpcMalformedKind(error.code);
+    if (kind !== undefined) this.reportMalformed(kind, error.message, method);
+  }
+
+  /**
+   * Calls `handler.malformed` once for one malformed message (see
+   * BitcoinServerHandler.malformed); a throw is logged and ignored, like
+   * `handler.closed`'s. Does nothing for a handler without it.
+   */
+  private reportMalformed(kind: MalformedKind, reason: string, method?: string): void {
+    reportMalformed(this.handler, this.logger, kind, reason, method);
   }
 
   private onNotification(method: string, params: unknown[]): void {
@@ -455,6 +477,7 @@ export class BitcoinServerSession {
   private onFramingError(err: LodeError): void {
     this.framingErrorCount++;
     this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
+    this.reportMalformed('overlong', err.message);
   }
 
   private onInvalid(id: RpcId, reason: string, line: string): void {
@@ -463,14 +486,15 @@ export class BitcoinServerSession {
   }
 
   private answerInvalid(id: RpcId, reason: string, line: string): void {
-    const kind = classifyInvalid(line);
-    if (kind === 'response') {
+    const invalid = invalidLineShape(line);
+    if (invalid.kind === 'response') {
       // A late or malformed answer to one of our requests: replying would put
       // a response with the miner's own id namespace on the wire.
       this.logger.debug({ id, reason }, 'unmatched response from the miner dropped');
       return;
     }
-    this.write(id, fail(kind === 'not-json' ? StratumErrorCodes.PARSE_ERROR : StratumErrorCodes.INVALID_REQUEST, reason));
+    this.write(id, fail(invalid.kind === 'not-json' ? StratumErrorCodes.PARSE_ERROR : StratumErrorCodes.INVALID_REQUEST, reason));
+    this.reportMalformed(invalid.kind, reason, invalid.method);
   }
 
   private write(id: RpcId, reply: MethodReply): void {
@@ -510,18 +534,4 @@ function checkVersionRolling(policy: VersionRollingOptions | undefined): Version
     throw new LodeError('config', `versionRolling.serverMask ${String(serverMask)} is not a uint32 (e.g. 0x1fffe000)`);
   }
   return { serverMask, allowWithoutConfigure: policy.allowWithoutConfigure ?? false };
-}
-
-/** What an undecodable line was: not JSON, a response (never answered), or a malformed request. */
-function classifyInvalid(line: string): 'not-json' | 'response' | 'request' {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return 'not-json';
-  }
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !('method' in parsed)) {
-    if ('result' in parsed || 'error' in parsed) return 'response';
-  }
-  return 'request';
 }

@@ -1,5 +1,5 @@
 import type { ShareVerdict } from '@lode/mining';
-import type { CloseInfo, LodeLogger } from '@lode/stratum-core';
+import type { CloseInfo, LodeLogger, MalformedMessage } from '@lode/stratum-core';
 import type {
   WarthogAuthorizeRequest,
   WarthogSubmitRequest,
@@ -41,6 +41,34 @@ export interface WarthogServerHandler {
   extranonceSubscribe?(): void;
   /** The connection closed, by either side; called once. */
   closed?(info: CloseInfo): void;
+  /**
+   * A malformed message from the miner (for a ban list and logs). Called
+   * synchronously, once per malformed message, answered or not (right after
+   * its error reply is written); never for a share rejection (20..25: low
+   * difficulty, stale, duplicate, bad extranonce2/ntime/nonce, unknown job,
+   * unauthorized worker, submit before subscribe), a refused authorize or an
+   * internal error. A throw is logged at error and ignored. Exactly the
+   * messages answered with a JSON-RPC 2.0 §5.1 code (facts/warthog.md §7
+   * "responses"; errors.ts):
+   * - `overlong`: a line over the transport's length cap (answered -32600
+   *   with id null, then the transport closes); no method;
+   * - `not-json`: a line that is not JSON (-32700); no method;
+   * - `not-request`: JSON that is not a valid request (-32600; `method` when
+   *   the line named one as a string), or a second `mining.subscribe`
+   *   ("already subscribed", -32600, method set). A response to no request
+   *   of ours is dropped without a reply and is not malformed;
+   * - `unknown-method`: a request for a method this dialect does not know
+   *   (-32601; method: the name, at most 64 characters);
+   * - `bad-params`: a known method with wrong params (-32602, method set).
+   * `reason` is the error reply's message. A LodeError thrown by this
+   * handler with one of those codes is reported as that kind. Never
+   * `notification`: the miner's notifications are accepted or ignored,
+   * never counted as errors (a refused `mining.suggest_difficulty`
+   * notification included).
+   *
+   * @see stratum-core MalformedMessage; JSON-RPC 2.0 §5.1; field-notes.md §6 "Robustness"
+   */
+  malformed?(message: MalformedMessage): void;
 }
 
 /** Options of a WarthogServerSession. */

@@ -1,7 +1,7 @@
 import type { ShareRejectReason, ShareVerdict } from '@lode/mining';
 import { SHARE_REJECT_REASONS } from '@lode/mining';
 import { classicCodec, createLinePair, FramingTestTransport, LodeError, RpcPeer } from '@lode/stratum-core';
-import type { CloseInfo } from '@lode/stratum-core';
+import type { CloseInfo, LodeLogger, MalformedMessage } from '@lode/stratum-core';
 import type { WarthogAuthorizeRequest, WarthogSubmitRequest, WarthogSubscribeRequest } from '../messages';
 import { H6, H6_ACCEPTED_NONCES, H6_JOB, H6_JOB_ID, H6_WORKER, LineProbe } from '../testing/wire.test-helper';
 import type { WarthogServerHandler, WarthogServerSessionOptions } from './server-handler';
@@ -86,6 +86,34 @@ function submit4(overrides: Partial<Record<'job' | 'en2' | 'ntime' | 'nonce', un
 afterEach(() => {
   for (const o of opened.splice(0)) o.close();
 });
+
+/** Gives the pool a `malformed` callback; returns what it receives. */
+function watchMalformed(pool: WarthogServerHandler): MalformedMessage[] {
+  const seen: MalformedMessage[] = [];
+  pool.malformed = (message) => {
+    seen.push(message);
+  };
+  return seen;
+}
+
+/** What `LineProbe.barrier` (a request for the unknown method lode.barrier) reports itself. */
+const BARRIER: MalformedMessage = { kind: 'unknown-method', method: 'lode.barrier', reason: "unknown method 'lode.barrier'" };
+
+/** A logger that keeps its error calls. */
+function errorLogger(): LodeLogger & { errors: Array<{ obj: object; msg?: string }> } {
+  const errors: Array<{ obj: object; msg?: string }> = [];
+  const logger: LodeLogger & { errors: typeof errors } = {
+    errors,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (obj, msg) => {
+      errors.push({ obj, msg });
+    },
+    child: () => logger,
+  };
+  return logger;
+}
 
 describe('WarthogServerSession', () => {
   describe('when janusminer runs the session of facts/warthog.md §6-H', () => {
@@ -554,3 +582,191 @@ describe('WarthogServerSession', () => {
   });
 });
 
+
+describe('WarthogServerSession handler.malformed', () => {
+  /** The error reply's [code, message] for request `id`, read off the wire. */
+  async function errorOf(miner: LineProbe, id: number | null): Promise<[number, string]> {
+    const reply = await miner.nextJson();
+    expect(reply.id).toBe(id);
+    const [code, message] = reply.error as [number, string];
+    return [code, message];
+  }
+
+  it('reports a line over the length cap as overlong, once, with the reply message', () => {
+    const transport = new FramingTestTransport();
+    const pool = fakePool();
+    const seen = watchMalformed(pool);
+    new WarthogServerSession(new RpcPeer(transport, classicCodec), pool);
+    transport.overlong(new LodeError('framing', 'line over 16384 bytes'));
+    expect(transport.sent).toEqual(['{"id":null,"result":null,"error":[-32600,"line over 16384 bytes",null]}']);
+    expect(seen).toEqual([{ kind: 'overlong', reason: 'line over 16384 bytes' }]);
+  });
+
+  it('reports a line that is not JSON as not-json, once, with the -32700 message', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send('{"id": 5, "method": ');
+    const [code, message] = await errorOf(miner, null);
+    expect(code).toBe(-32700);
+    expect(await miner.barrier()).toEqual([]);
+    expect(seen).toEqual([{ kind: 'not-json', reason: message }, BARRIER]);
+  });
+
+  it('reports JSON that is not a request as not-request, with the method it names', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send(`{"id": 6, "method": "mining.submit", "params": "${H6_JOB_ID}"}`);
+    const [code, message] = await errorOf(miner, 6);
+    expect(code).toBe(-32600);
+    expect(message).toBe(`params of mining.submit is string ${JSON.stringify(H6_JOB_ID)}, expected an array`);
+    miner.send('{"id": 7, "method": 12, "params": []}');
+    const [code2, message2] = await errorOf(miner, 7);
+    expect(code2).toBe(-32600);
+    expect(await miner.barrier()).toEqual([]);
+    expect(seen).toEqual([
+      { kind: 'not-request', method: 'mining.submit', reason: message },
+      { kind: 'not-request', reason: message2 },
+      BARRIER,
+    ]);
+  });
+
+  it('reports a second subscribe as not-request (-32600, as the pool counts it)', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 3, method: 'mining.subscribe', params: ['janusminer/0.0.1'] });
+    expect(await miner.next()).toBe('{"id":3,"result":null,"error":[-32600,"already subscribed",null]}');
+    expect(seen).toEqual([{ kind: 'not-request', method: 'mining.subscribe', reason: 'already subscribed' }]);
+  });
+
+  it('does not report a stray response', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send('{"id": 1, "result": true, "error": null}');
+    expect(await miner.barrier()).toEqual([]);
+    expect(seen).toEqual([BARRIER]);
+  });
+
+  it('reports an unknown method once, its name cut to 64 characters', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 7, method: 'mining.get_transactions', params: [] });
+    expect(await miner.next()).toBe(
+      '{"id":7,"result":null,"error":[-32601,"unknown method \'mining.get_transactions\'",null]}',
+    );
+    const long = `mining.${'x'.repeat(100)}`;
+    miner.send({ id: 8, method: long, params: [] });
+    const [code, message] = await errorOf(miner, 8);
+    expect(code).toBe(-32601);
+    expect(seen).toEqual([
+      { kind: 'unknown-method', method: 'mining.get_transactions', reason: "unknown method 'mining.get_transactions'" },
+      { kind: 'unknown-method', method: `mining.${'x'.repeat(57)}`, reason: message },
+    ]);
+    expect(seen[1].method).toHaveLength(64);
+  });
+
+  it('reports wrong params of a known method as bad-params, once each, with the reply message', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 4, method: 'mining.submit', params: submit4().slice(0, 3) });
+    expect(await miner.next()).toBe(
+      '{"id":4,"result":null,"error":[-32602,"mining.submit takes 4 parameters [jobId, extranonce2, ntime, nonce] (or 5 with a leading worker name), got 3",null]}',
+    );
+    miner.send({ id: 5, method: 'mining.authorize', params: [] });
+    expect(await miner.next()).toBe(
+      '{"id":5,"result":null,"error":[-32602,"mining.authorize takes [user, password]; user undefined is not a non-empty string",null]}',
+    );
+    miner.send({ id: 6, method: 'mining.suggest_difficulty', params: [-1] });
+    expect(await miner.next()).toBe(
+      '{"id":6,"result":null,"error":[-32602,"mining.suggest_difficulty takes a positive difficulty, got -1",null]}',
+    );
+    expect(seen).toEqual([
+      {
+        kind: 'bad-params',
+        method: 'mining.submit',
+        reason:
+          'mining.submit takes 4 parameters [jobId, extranonce2, ntime, nonce] (or 5 with a leading worker name), got 3',
+      },
+      {
+        kind: 'bad-params',
+        method: 'mining.authorize',
+        reason: 'mining.authorize takes [user, password]; user undefined is not a non-empty string',
+      },
+      { kind: 'bad-params', method: 'mining.suggest_difficulty', reason: 'mining.suggest_difficulty takes a positive difficulty, got -1' },
+    ]);
+  });
+
+  it.each([...SHARE_REJECT_REASONS])('reports nothing for a share rejected as %s', async (reason) => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    pool.verdict = () => ({ accepted: false, reason, message: `refused: ${reason}` });
+    miner.send({ id: 4, method: 'mining.submit', params: submit4() });
+    expect((await miner.nextJson()).error).not.toBeNull();
+    expect(await miner.barrier()).toEqual([]);
+    expect(seen).toEqual([BARRIER]);
+  });
+
+  it('reports nothing for the §6-H low-difficulty shares', async () => {
+    const { miner, pool, session } = await handshake();
+    const seen = watchMalformed(pool);
+    session.sendDifficulty(500000);
+    session.sendNotify(H6_JOB);
+    await miner.next();
+    await miner.next();
+    miner.send(H6.submit4);
+    expect(await miner.next()).toBe(H6.submit4Reply);
+    miner.send(H6.submit5);
+    expect(await miner.next()).toBe(H6.submit5Reply);
+    expect(seen).toEqual([]);
+  });
+
+  it('reports nothing for refusals the session makes itself, a refused authorize or an internal error', async () => {
+    const { miner, pool } = setup();
+    const seen = watchMalformed(pool);
+    miner.send({ id: 1, method: 'mining.submit', params: submit4() });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(25);
+    miner.send(H6.subscribe);
+    expect(await miner.next()).toBe(H6.subscribeReply);
+    miner.send({ id: 2, method: 'mining.submit', params: submit4() });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(24);
+    miner.send({ id: 3, method: 'mining.authorize', params: [H6_WORKER, 'wrong'] });
+    expect(((await miner.nextJson()).error as unknown[])[0]).toBe(24);
+    miner.send(H6.authorize);
+    expect(await miner.next()).toBe(H6.authorizeReply);
+    miner.send({ id: 4, method: 'mining.submit', params: submit4({ en2: '0002' }) });
+    expect(await miner.next()).toBe('{"id":4,"result":null,"error":[20,"extranonce2 is 2 bytes, expected 6",null]}');
+    pool.submit = async () => {
+      throw new Error('redis down');
+    };
+    miner.send({ id: 5, method: 'mining.submit', params: submit4() });
+    expect(await miner.next()).toBe('{"id":5,"result":null,"error":[20,"mining.submit failed: internal error",null]}');
+    expect(seen).toEqual([]);
+  });
+
+  it('reports no notification: unknown ones are ignored, as is a refused suggest_difficulty', async () => {
+    const { miner, pool } = await handshake();
+    const seen = watchMalformed(pool);
+    miner.send({ id: null, method: 'mining.foo', params: [] });
+    miner.send({ id: null, method: 'mining.suggest_difficulty', params: ['abc'] });
+    expect(await miner.barrier()).toEqual([]);
+    expect(seen).toEqual([BARRIER]);
+    expect(pool.suggested).toEqual([]);
+  });
+
+  it('logs a throwing malformed callback and answers the next request', async () => {
+    const logger = errorLogger();
+    const { miner, pool, session } = await handshake({ logger });
+    let calls = 0;
+    pool.malformed = () => {
+      calls++;
+      throw new Error('ban list down');
+    };
+    miner.send({ id: 7, method: 'mining.foo', params: [] });
+    expect(await miner.next()).toBe('{"id":7,"result":null,"error":[-32601,"unknown method \'mining.foo\'",null]}');
+    miner.send({ id: 8, method: 'mining.extranonce.subscribe', params: [] });
+    expect(await miner.next()).toBe('{"id":8,"result":true,"error":null}');
+    expect(calls).toBe(1);
+    expect(logger.errors).toEqual([{ obj: expect.objectContaining({ err: expect.any(Error) }), msg: 'malformed handler threw' }]);
+    expect(session.isClosed).toBe(false);
+    expect(session.counters.errors).toEqual({ [-32601]: 1 });
+  });
+});

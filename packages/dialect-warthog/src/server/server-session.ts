@@ -1,5 +1,14 @@
-import { lazyChildLogger, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
-import type { CloseInfo, InvalidLine, LodeError, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
+import { invalidLineShape, jsonRpcMalformedKind, lazyChildLogger, reportMalformed, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
+import type {
+  CloseInfo,
+  InvalidLine,
+  LodeError,
+  LodeLogger,
+  MalformedKind,
+  RpcErrorBody,
+  RpcId,
+  RpcPeer,
+} from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { Subscription, take, takeUntil } from 'rxjs';
 import { WarthogErrorCodes } from '../errors';
@@ -70,6 +79,9 @@ export interface WarthogServerCounters {
  *   line over the transport's cap is answered -32600 with id null, then the
  *   transport closes.
  * - Every subscription ends when the peer closes; `handler.closed` is called once.
+ * - Every malformed message (overlong or undecodable line, unknown method,
+ *   wrong params, second subscribe) is told to `handler.malformed` once,
+ *   right after its error reply; share rejections never are.
  *
  * Method handlers live in `server/handlers/`, one file per method.
  */
@@ -279,7 +291,26 @@ export class WarthogServerSession {
       }
     }
     this.write(id, reply);
-    if (handler === handleSubscribe && 'result' in reply) this.gate.open();
+    if ('result' in reply) {
+      if (handler === handleSubscribe) this.gate.open();
+    } else if (this.handler.malformed !== undefined) {
+      this.reportReply(method, reply.error);
+    }
+  }
+
+  /** Reports a request's error reply when its code says malformed (JSON-RPC 2.0 §5.1); share rejections (20..25) never are. */
+  private reportReply(method: string, error: RpcErrorBody): void {
+    const kind = jsonRpcMalformedKind(error.code);
+    if (kind !== undefined) this.reportMalformed(kind, error.message, method);
+  }
+
+  /**
+   * Calls `handler.malformed` once for one malformed message (see
+   * WarthogServerHandler.malformed); a throw is logged and ignored, like
+   * `handler.closed`'s. Does nothing for a handler without it.
+   */
+  private reportMalformed(kind: MalformedKind, reason: string, method?: string): void {
+    reportMalformed(this.handler, this.logger, kind, reason, method);
   }
 
   private onNotification(method: string, params: unknown[]): void {
@@ -294,14 +325,15 @@ export class WarthogServerSession {
   }
 
   private answerInvalid(id: RpcId, reason: string, line: string): void {
-    const kind = classifyInvalid(line);
-    if (kind === 'response') {
+    const invalid = invalidLineShape(line);
+    if (invalid.kind === 'response') {
       // A late or malformed answer: replying would put a response in the
       // miner's own id namespace on the wire.
       this.logger.debug({ id, reason }, 'unmatched response from the miner dropped');
       return;
     }
-    this.write(id, fail(kind === 'not-json' ? StratumErrorCodes.PARSE_ERROR : StratumErrorCodes.INVALID_REQUEST, reason));
+    this.write(id, fail(invalid.kind === 'not-json' ? StratumErrorCodes.PARSE_ERROR : StratumErrorCodes.INVALID_REQUEST, reason));
+    this.reportMalformed(invalid.kind, reason, invalid.method);
   }
 
   private write(id: RpcId, reply: MethodReply): void {
@@ -326,6 +358,7 @@ export class WarthogServerSession {
   private onFramingError(err: LodeError): void {
     this.framingErrorCount++;
     this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
+    this.reportMalformed('overlong', err.message);
   }
 
   private countRequest(key: string): void {
@@ -343,18 +376,4 @@ export class WarthogServerSession {
       this.logger.error({ err }, 'closed handler threw');
     }
   }
-}
-
-/** What an undecodable line was: not JSON, a response (never answered), or a malformed request. */
-function classifyInvalid(line: string): 'not-json' | 'response' | 'request' {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return 'not-json';
-  }
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && !('method' in parsed)) {
-    if ('result' in parsed || 'error' in parsed) return 'response';
-  }
-  return 'request';
 }
