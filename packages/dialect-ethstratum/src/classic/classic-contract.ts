@@ -1,5 +1,5 @@
 import type { ShareVerdict } from '@lode/mining';
-import type { CloseInfo, LodeLogger, RpcErrorBody } from '@lode/stratum-core';
+import type { CloseInfo, LodeLogger, MalformedMessage, RpcErrorBody } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 
 /**
@@ -84,6 +84,41 @@ export interface EthClassicServerHandler {
   hashrate?(req: EthClassicHashrateRequest): void;
   /** the connection closed, by either side; called once */
   closed?(info: CloseInfo): void;
+  /**
+   * A malformed message from the miner (for a ban list and logs). Called
+   * synchronously, once per malformed message, answered or not (right after
+   * its error reply is written, before it counts toward `maxErrors`).
+   * Decided where the session refuses the message, not from the error code:
+   * code 20 also answers share rejections (ES1 bad miner nonce size, plain's
+   * header that is not its job's, bad-nonce/ntime/version/not-recorded
+   * verdicts) and internal errors, which are never reported; nor are 21..25
+   * (stale, unknown job, duplicate, low difficulty, unauthorized, refused
+   * worker, not subscribed / not logged in) or EthProxy's 0 "Work not ready".
+   * A throw is logged at error and ignored.
+   * - `overlong` (all three): a line over the transport's length cap (no
+   *   reply, the transport closes); reason: the framing error's message;
+   * - `not-json` (all three): a line that is not JSON (20 "Malformed request"
+   *   with id null in ES1; EthProxy and plain send no reply without an id);
+   * - `not-request` (all three): JSON the codec refuses that is not shaped
+   *   like a response (`method` when it named one as a string), same replies;
+   *   ES1 also a second `mining.subscribe` (20, method set). A line shaped
+   *   like a response (an object with `result` or `error` and no `method`;
+   *   for EthProxy also one shaped like its work push) is not malformed,
+   *   whether the dialect drops it (ES1, id null) or answers it (EthProxy and
+   *   plain answer 20 when it has an id);
+   * - `unknown-method` (all three): 20 "Unknown method"; method: the name, at most 64 characters;
+   * - `bad-params`: a known method's params out of shape, method set: 20
+   *   "Malformed request: ..." (ES1 subscribe/authorize/submit/eth_submitHashrate,
+   *   including a subscribe for another protocol; EthProxy login/hashrate and
+   *   a bad `"worker"` member; plain authorize/submit/hashrate and a bad
+   *   `"worker"` member), and EthProxy's -1 "Malformed PoW result" (eth_submitWork);
+   * - `notification` (EthProxy and plain): any id-less message (refused and
+   *   counted as an error); ES1 ignores them and reports none.
+   * `reason` is the error reply's message when there is one.
+   *
+   * @see stratum-core MalformedMessage; facts/ethash.md §1.1, §1.2, §1.4, §1.6; classic-errors.ts
+   */
+  malformed?(message: MalformedMessage): void;
 }
 
 /**

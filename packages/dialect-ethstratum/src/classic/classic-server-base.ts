@@ -1,5 +1,16 @@
-import { lazyChildLogger, LodeError, silentLogger } from '@lode/stratum-core';
-import type { CloseInfo, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcErrorBody, RpcExtraMembers, RpcId, RpcPeer } from '@lode/stratum-core';
+import { invalidLineShape, lazyChildLogger, LodeError, reportMalformed, silentLogger } from '@lode/stratum-core';
+import type {
+  CloseInfo,
+  IncomingNotification,
+  IncomingRequest,
+  InvalidLine,
+  LodeLogger,
+  MalformedKind,
+  RpcErrorBody,
+  RpcExtraMembers,
+  RpcId,
+  RpcPeer,
+} from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
 import type {
@@ -12,6 +23,7 @@ import type {
   EthClassicServerSessionOptions,
 } from './classic-contract';
 import { classicCountsTowardMaxErrors, classicError, ClassicErrors, classicRejectionError } from './classic-errors';
+import type { ReplyMalformedKind } from '../malformed';
 import { show } from '../messages/show';
 import { checkClassicJob } from './classic-wire';
 
@@ -27,9 +39,16 @@ export const CLASSIC_UNKNOWN_METHOD_KEY = 'unknown';
 
 /**
  * The one reply a request gets: a result (with top-level `extra` members) or
- * an error body; `after` runs right after the reply is written.
+ * an error body; `after` runs right after the reply is written. `malformed`
+ * marks an error reply that refuses a malformed request (wrong params of a
+ * known method, or a request out of place): the session reports it to
+ * `handler.malformed`. Error code 20 alone says nothing: share rejections
+ * and internal failures use it too, and are never marked.
  */
-export type ClassicReply = ({ result: unknown; extra?: RpcExtraMembers } | { error: RpcErrorBody }) & { after?: () => void };
+export type ClassicReply = ({ result: unknown; extra?: RpcExtraMembers } | { error: RpcErrorBody }) & {
+  after?: () => void;
+  malformed?: ReplyMalformedKind;
+};
 
 /** The options of a classic server session with every default filled in. */
 export interface ResolvedClassicServerOptions {
@@ -79,6 +98,12 @@ function countsTowardMaxErrors(error: RpcErrorBody): boolean {
  * - Error replies that blame the miner, and unanswerable lines, count toward
  *   `maxErrors` (default 16); at the limit the reply is sent and the
  *   connection closes ("maxErrors 16 reached").
+ * - Every malformed message is told to `handler.malformed` once, at the
+ *   point the session decides it (right after its error reply, before it
+ *   counts toward maxErrors): an overlong line, an invalid line (not a
+ *   response-shaped one), an unknown method, a reply the dialect marked
+ *   (`ClassicReply.malformed`), a refused notification. Never a share
+ *   rejection, whatever its code (see EthClassicServerHandler.malformed).
  * - Before `ready`, `sendJob` holds the latest job and sends it right after
  *   the reply that makes the session ready.
  * - `closed$` emits once; `handler.closed` is called once; every
@@ -212,7 +237,16 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
    */
   protected onMinerNotification(n: IncomingNotification): void {
     this.invalidLines++;
-    this.enqueue(() => this.countError(`notification ${show(n.method)} from the miner cannot be answered (no id)`));
+    this.enqueue(() => this.refuseNotification(n));
+  }
+
+  /**
+   * Whether a refused notification (see {@link ClassicServerBase.onMinerNotification})
+   * is reported as malformed. Default: always; EthProxy leaves out a
+   * miner line shaped like its work push (a response, not a malformed message).
+   */
+  protected isMalformedNotification(_n: IncomingNotification): boolean {
+    return true;
   }
 
   /**
@@ -320,17 +354,21 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
     const known = this.knownMethods.has(req.method);
     this.countRequest(known ? req.method : CLASSIC_UNKNOWN_METHOD_KEY);
     let reply: ClassicReply;
+    // What the reply tells handler.malformed; the dialects mark their own (ClassicReply.malformed).
+    let malformed: MalformedKind | undefined;
     if (!known) {
       reply = { error: classicError(ClassicErrors.UNKNOWN_METHOD, show(req.method)) };
+      malformed = 'unknown-method';
     } else {
       try {
         reply = await this.answer(req);
+        malformed = reply.malformed;
       } catch (err) {
         this.logger.error({ err, method: req.method }, 'method handler threw');
         reply = { error: classicError(ClassicErrors.INTERNAL, `${req.method} failed`) };
       }
     }
-    this.write(req.id, reply);
+    this.write(req.id, reply, malformed, req.method);
     reply.after?.();
     this.flushHeldJob();
   }
@@ -343,20 +381,37 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
   private onFramingError(err: LodeError): void {
     // The transport closes itself right after; there is no id to answer.
     this.logger.warn({ err: err.message }, 'overlong line from the miner');
+    reportMalformed(this.handler, this.logger, 'overlong', err.message);
+  }
+
+  private refuseNotification(n: IncomingNotification): void {
+    const why = `notification ${show(n.method)} from the miner cannot be answered (no id)`;
+    if (!this.isClosed && this.isMalformedNotification(n)) reportMalformed(this.handler, this.logger, 'notification', why, n.method);
+    this.countError(why);
   }
 
   private answerInvalid(bad: InvalidLine): void {
     if (this.isClosed) return;
+    // Read only for a handler that wants the report: a line shaped like a response (result or error, no method) is not malformed.
+    const shape = this.handler.malformed === undefined ? undefined : invalidLineShape(bad.line);
+    const malformed = shape === undefined || shape.kind === 'response' ? undefined : shape.kind;
     if (this.isUnanswerable(bad)) {
       // A response to nothing we asked, or a line whose id cannot be read: there is nobody to answer.
       this.logger.debug({ reason: bad.reason }, 'invalid line from the miner cannot be answered');
+      if (malformed !== undefined) reportMalformed(this.handler, this.logger, malformed, bad.reason, shape?.method);
       this.countError(bad.reason);
       return;
     }
-    this.write(bad.id, { error: classicError(ClassicErrors.MALFORMED, bad.reason) });
+    this.write(bad.id, { error: classicError(ClassicErrors.MALFORMED, bad.reason) }, malformed, shape?.method);
   }
 
-  private write(id: RpcId, reply: ClassicReply): void {
+  /**
+   * Writes the one reply of a request. `malformed`: the error reply refuses
+   * a malformed message, reported to `handler.malformed` (with `method`, the
+   * reply's message as reason) right after it is written and before it
+   * counts toward maxErrors (whose close would come first otherwise).
+   */
+  private write(id: RpcId, reply: ClassicReply, malformed?: MalformedKind, method?: string): void {
     if (this.isClosed) return;
     if ('result' in reply) {
       try {
@@ -375,6 +430,7 @@ export abstract class ClassicServerBase implements EthClassicServerSession {
       this.logger.error({ err, id, code: error.code }, 'error reply could not be encoded');
       this.peer.respondError(id, classicError(ClassicErrors.INTERNAL));
     }
+    if (malformed !== undefined) reportMalformed(this.handler, this.logger, malformed, error.message, method);
     if (this.countsTowardMaxErrors(error)) this.countError(error.message);
   }
 

@@ -44,26 +44,27 @@ describe('detectEthDialect', () => {
 
   describe('when the first line is garbage', () => {
     it('refuses a line that is not JSON, with id null', () => {
-      expect(detectEthDialect('GET / HTTP/1.1')).toEqual({ error: expect.stringMatching(/^invalid JSON: /), id: null });
+      expect(detectEthDialect('GET / HTTP/1.1')).toEqual({ error: expect.stringMatching(/^invalid JSON: /), kind: 'not-json', id: null });
     });
 
     it('refuses a JSON array, and a JSON value that is not an object', () => {
-      expect(detectEthDialect('[{"id":1,"method":"mining.subscribe"}]')).toEqual({ error: 'the message is a JSON array, expected a JSON object', id: null });
-      expect(detectEthDialect('42')).toEqual({ error: 'the message is number 42, expected a JSON object', id: null });
-      expect(detectEthDialect('null')).toEqual({ error: 'the message is null, expected a JSON object', id: null });
+      expect(detectEthDialect('[{"id":1,"method":"mining.subscribe"}]')).toEqual({ error: 'the message is a JSON array, expected a JSON object', kind: 'not-request', id: null });
+      expect(detectEthDialect('42')).toEqual({ error: 'the message is number 42, expected a JSON object', kind: 'not-request', id: null });
+      expect(detectEthDialect('null')).toEqual({ error: 'the message is null, expected a JSON object', kind: 'not-request', id: null });
     });
 
     it('refuses a message without a method, keeping its id', () => {
-      expect(detectEthDialect('{"id":1}')).toEqual({ error: 'the first message has no method', id: 1 });
-      expect(detectEthDialect('{"id":"a","method":7}')).toEqual({ error: 'method is number 7, expected a non-empty string', id: 'a' });
+      expect(detectEthDialect('{"id":1}')).toEqual({ error: 'the first message has no method', kind: 'not-request', id: 1 });
+      expect(detectEthDialect('{"id":"a","method":7}')).toEqual({ error: 'method is number 7, expected a non-empty string', kind: 'not-request', id: 'a' });
     });
 
     it('refuses a first method no dialect starts with, keeping its id', () => {
       expect(detectEthDialect('{"id":5,"method":"mining.authorize","params":["x","y"]}')).toEqual({
         error: 'no Ethereum stratum dialect starts with "mining.authorize"',
+        kind: 'unknown-method',
         id: 5,
       });
-      expect(detectEthDialect('{"id":{"x":1},"method":"login"}')).toEqual({ error: 'no Ethereum stratum dialect starts with "login"', id: null });
+      expect(detectEthDialect('{"id":{"x":1},"method":"login"}')).toEqual({ error: 'no Ethereum stratum dialect starts with "login"', kind: 'unknown-method', id: null });
     });
   });
 });

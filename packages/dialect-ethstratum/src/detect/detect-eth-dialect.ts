@@ -1,4 +1,4 @@
-import type { RpcId } from '@lode/stratum-core';
+import type { MalformedKind, RpcId } from '@lode/stratum-core';
 import type { EthDialect } from '../classic/classic-contract';
 import { ES1_PROTOCOL } from '../es1/es1-methods';
 
@@ -40,11 +40,15 @@ export const ETH_FIRST_METHODS = 'mining.hello, mining.subscribe or eth_submitLo
  *   (the line itself is not checked further: its session answers a bad one in
  *   its own error format, e.g. a `mining.hello` with bad params gets the ES2
  *   session's 400);
- * - `{ error, id }`: no dialect starts with it; `error` says why (not JSON,
- *   not an object, no method, an unknown first method), `id` is the line's
- *   id when it could be read (a number or a string), else null.
+ * - `{ error, kind, id }`: no dialect starts with it; `error` says why,
+ *   `kind` is the malformed-message kind (stratum-core MalformedKind):
+ *   `not-json`, `not-request` (not an object, no method, a method that is not
+ *   a non-empty string) or `unknown-method` (an unknown first method); `id`
+ *   is the line's id when it could be read (a number or a string), else null.
  */
-export type EthDetection = { dialect: EthDialect; method: string } | { error: string; id: RpcId };
+export type EthDetection =
+  | { dialect: EthDialect; method: string }
+  | { error: string; kind: Extract<MalformedKind, 'not-json' | 'not-request' | 'unknown-method'>; id: RpcId };
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -84,17 +88,17 @@ export function detectEthDialect(line: string): EthDetection {
   try {
     parsed = JSON.parse(line);
   } catch (e) {
-    return { error: `invalid JSON: ${(e as Error).message}`, id: null };
+    return { error: `invalid JSON: ${(e as Error).message}`, kind: 'not-json', id: null };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { error: `the message is ${describe(parsed)}, expected a JSON object`, id: null };
+    return { error: `the message is ${describe(parsed)}, expected a JSON object`, kind: 'not-request', id: null };
   }
   const msg = parsed as Record<string, unknown>;
   const id = readableId(msg['id']);
   const method = msg['method'];
-  if (method === undefined) return { error: 'the first message has no method', id };
+  if (method === undefined) return { error: 'the first message has no method', kind: 'not-request', id };
   if (typeof method !== 'string' || method === '') {
-    return { error: `method is ${describe(method)}, expected a non-empty string`, id };
+    return { error: `method is ${describe(method)}, expected a non-empty string`, kind: 'not-request', id };
   }
   if (method === 'mining.hello') return { dialect: 'es2', method };
   if (method === 'mining.subscribe') {
@@ -104,5 +108,5 @@ export function detectEthDialect(line: string): EthDetection {
   }
   if (method.startsWith('eth_')) return { dialect: 'ethproxy', method };
   const shown = method.length > 64 ? `${method.slice(0, 61)}...` : method;
-  return { error: `no Ethereum stratum dialect starts with ${JSON.stringify(shown)}`, id };
+  return { error: `no Ethereum stratum dialect starts with ${JSON.stringify(shown)}`, kind: 'unknown-method', id };
 }

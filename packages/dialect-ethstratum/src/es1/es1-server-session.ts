@@ -12,6 +12,7 @@ import type {
 import { classicCountsTowardMaxErrors, classicError, ClassicErrors, classicRejectionError } from '../classic/classic-errors';
 import { ClassicServerBase } from '../classic/classic-server-base';
 import type { ClassicReply } from '../classic/classic-server-base';
+import type { ReplyMalformedKind } from '../malformed';
 import { show } from '../messages/show';
 import { JobExtranonces } from '../server/job-extranonces';
 import { es1DifficultyFromTarget } from './es1-difficulty';
@@ -42,8 +43,9 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set([
   Es1Methods.SUBMIT_HASHRATE,
 ]);
 
-function malformed(detail: string): ClassicReply {
-  return { error: classicError(ClassicErrors.MALFORMED, detail) };
+/** 20 "Malformed request: <detail>", reported to `handler.malformed` as `kind` (default `bad-params`). */
+function malformed(detail: string, kind: ReplyMalformedKind = 'bad-params'): ClassicReply {
+  return { error: classicError(ClassicErrors.MALFORMED, detail), malformed: kind };
 }
 
 /**
@@ -251,7 +253,7 @@ export class Es1ServerSession extends ClassicServerBase implements EthClassicSer
 
   /** `mining.subscribe ["agent", "EthereumStratum/1.0.0"]`. */
   private async onSubscribe(params: unknown[]): Promise<ClassicReply> {
-    if (this.subscribed) return malformed('mining.subscribe was already answered on this connection');
+    if (this.subscribed) return malformed('mining.subscribe was already answered on this connection', 'not-request');
     const [agent, protocol] = params;
     if (params.length < 2) {
       return malformed(`mining.subscribe takes ["agent", "${ES1_PROTOCOL}"], got ${params.length} parameter${params.length === 1 ? '' : 's'}`);

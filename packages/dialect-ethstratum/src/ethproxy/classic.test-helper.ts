@@ -1,5 +1,5 @@
 import type { ShareVerdict } from '@lode/mining';
-import type { CloseInfo } from '@lode/stratum-core';
+import type { CloseInfo, MalformedMessage } from '@lode/stratum-core';
 import type {
   EthClassicAuthorizeRequest,
   EthClassicHashrateRequest,
@@ -104,6 +104,22 @@ export function fakeClassicPool(): FakeClassicPool {
     closed(info) {
       pool.closedWith.push(info);
     },
+  };
+  return pool;
+}
+
+/** A {@link fakeClassicPool} that records what `malformed` gets. */
+export interface ReportingClassicPool extends FakeClassicPool {
+  reports: MalformedMessage[];
+}
+
+/** {@link fakeClassicPool} with a `malformed` that records each report; `throws` makes it throw after recording. */
+export function reportingClassicPool(throws = false): ReportingClassicPool {
+  const pool = fakeClassicPool() as ReportingClassicPool;
+  pool.reports = [];
+  pool.malformed = (message) => {
+    pool.reports.push(message);
+    if (throws) throw new Error('ban list down');
   };
   return pool;
 }

@@ -1,4 +1,4 @@
-import type { IncomingRequest, RpcErrorBody, RpcExtraMembers, RpcPeer } from '@lode/stratum-core';
+import type { IncomingNotification, IncomingRequest, RpcErrorBody, RpcExtraMembers, RpcPeer } from '@lode/stratum-core';
 import { ETHPROXY_PUSH_METHOD } from '../classic/classic-contract';
 import type {
   EthClassicServerHandler,
@@ -66,12 +66,14 @@ function ok(result: unknown, extra?: RpcExtraMembers): ClassicReply {
   return extra === undefined ? { result } : { result, extra };
 }
 
+/** 20 "Malformed request: <detail>", reported to `handler.malformed` as `bad-params`. */
 function malformed(detail: string): ClassicReply {
-  return { error: classicError(ClassicErrors.MALFORMED, detail) };
+  return { error: classicError(ClassicErrors.MALFORMED, detail), malformed: 'bad-params' };
 }
 
+/** -1 "Malformed PoW result: <detail>", reported to `handler.malformed` as `bad-params`. */
 function malformedPow(detail: string): ClassicReply {
-  return { error: { code: ETHPROXY_MALFORMED_POW.code, message: `${ETHPROXY_MALFORMED_POW.message}: ${detail}` } };
+  return { error: { code: ETHPROXY_MALFORMED_POW.code, message: `${ETHPROXY_MALFORMED_POW.message}: ${detail}` }, malformed: 'bad-params' };
 }
 
 function plural(n: number): string {
@@ -170,6 +172,16 @@ export class EthProxyServerSession extends ClassicServerBase implements EthClass
       default:
         return this.submitHashrate(req.params, req.extra);
     }
+  }
+
+  /**
+   * A miner line shaped like the work push (`{"id":0,"result":[...]}`, no
+   * method), which the codec reads as an `eth_pushWork` notification, is a
+   * response to nothing we asked: still refused and counted, not reported
+   * as malformed. Every other notification is.
+   */
+  protected override isMalformedNotification(n: IncomingNotification): boolean {
+    return n.method !== ETHPROXY_PUSH_METHOD;
   }
 
   protected writeJob(job: EthClassicServerJob): boolean {

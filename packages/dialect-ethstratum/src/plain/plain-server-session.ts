@@ -39,8 +39,9 @@ function ok(result: unknown): ClassicReply {
   return { result };
 }
 
+/** 20 "Malformed request: <detail>", reported to `handler.malformed` as `bad-params`. */
 function malformed(detail: string): ClassicReply {
-  return { error: classicError(ClassicErrors.MALFORMED, detail) };
+  return { error: classicError(ClassicErrors.MALFORMED, detail), malformed: 'bad-params' };
 }
 
 function plural(n: number): string {
@@ -196,7 +197,8 @@ export class PlainEthServerSession extends ClassicServerBase implements EthClass
     }
     const header = headerHex.slice(2).toLowerCase();
     if (header !== jobHeader) {
-      return malformed(`mining.submit header 0x${header} is not the header of job ${show(jobId)} (0x${jobHeader})`);
+      // A share for work this job id no longer stands for: a rejection (20 as before), not a malformed request.
+      return { error: classicError(ClassicErrors.MALFORMED, `mining.submit header 0x${header} is not the header of job ${show(jobId)} (0x${jobHeader})`) };
     }
     return this.submitHexShare(PlainEthMethods.SUBMIT, workerName, jobId, nonceHex, mixHex);
   }

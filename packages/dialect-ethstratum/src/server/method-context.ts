@@ -2,6 +2,7 @@ import { LodeError } from '@lode/stratum-core';
 import type { LodeLogger, RpcErrorBody } from '@lode/stratum-core';
 import { ethError, EthStratumErrors } from '../errors';
 import type { EthErrorEntry } from '../errors';
+import type { ReplyMalformedKind } from '../malformed';
 import type { EthHelloRequest } from '../messages/hello';
 import type { JobExtranonces } from './job-extranonces';
 import type { EthStratumServerHandler } from './server-handler';
@@ -55,8 +56,10 @@ export interface EthServerMethodContext {
 /**
  * The one reply a request gets: a result (undefined = the short form
  * `{"id":n}`) or an error body; `after` runs right after the reply is written.
+ * `malformed` marks an error reply that refuses a malformed message: the
+ * session reports it to `handler.malformed` (see {@link malformedReply}).
  */
-export type MethodReply = ({ result: unknown } | { error: RpcErrorBody }) & { after?: () => void };
+export type MethodReply = ({ result: unknown } | { error: RpcErrorBody }) & { after?: () => void; malformed?: ReplyMalformedKind };
 
 /** Validates one method's params and produces its reply. Never throws for peer input. */
 export type EthServerMethodHandler = (
@@ -70,6 +73,16 @@ export function ok(result?: unknown): MethodReply {
 
 export function fail(entry: EthErrorEntry, detail?: string): MethodReply {
   return { error: ethError(entry, detail) };
+}
+
+/**
+ * 400 "Bad request: <detail>" for a malformed request, which the session
+ * reports to `handler.malformed`: `bad-params` (the default) for params of
+ * a known method out of shape, `not-request` for a request out of place
+ * (a second hello or subscribe). Never for a share rejection.
+ */
+export function malformedReply(detail: string, kind: ReplyMalformedKind = 'bad-params'): MethodReply {
+  return { error: ethError(EthStratumErrors.BAD_REQUEST, detail), malformed: kind };
 }
 
 /**

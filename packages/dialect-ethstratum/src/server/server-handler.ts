@@ -1,5 +1,5 @@
 import type { ShareVerdict } from '@lode/mining';
-import type { LodeLogger } from '@lode/stratum-core';
+import type { LodeLogger, MalformedMessage } from '@lode/stratum-core';
 import type { EthCloseInfo } from '../close-info';
 
 /**
@@ -95,6 +95,40 @@ export interface EthStratumServerHandler {
    * the session is abandoned: drop it from the resume cache.
    */
   closed?(info: EthCloseInfo): void;
+  /**
+   * A malformed message from the miner (for a ban list and logs). Called
+   * synchronously, once per malformed message, answered or not (right after
+   * its error reply is written, before it counts toward `maxErrors`); never
+   * for a share rejection (406, 409, 410, 414, 404, 301, and the 400s of
+   * bad-ntime / bad-version / malformed verdicts), a refused authorize (303),
+   * 302 "Not subscribed", 220, or an internal error (5xx, or a LodeError this
+   * handler threw). A throw is logged at error and ignored. Exactly what
+   * EIP-1571 answers with 400 "Bad request" or 405, plus what it cannot answer:
+   * - `overlong`: a line over the transport's length cap (no reply, the
+   *   transport closes); reason: the framing error's message; no method;
+   * - `not-json`: a line that is not JSON as received (no reply: no id can
+   *   be read; reason: the codec's); with gzip encoding, any base64 line
+   *   refused without a readable id;
+   * - `not-request`: JSON the EIP-1571 codec refuses (400, or no reply when
+   *   its id cannot be read; `method` when it named one as a string), and a
+   *   request out of place: a known method before `mining.hello`, a second
+   *   hello or subscribe (400, method set). A plain line after gzip was
+   *   negotiated (no reply, the connection closes) is `not-request`, or
+   *   `not-json` when it is not JSON. A valid response from the miner (it
+   *   matches no request of ours: the session sends none) is dropped and not malformed;
+   * - `unknown-method`: a method this dialect does not serve (405), or an
+   *   unknown method before `mining.hello` (400); method: the name, at most 64 characters;
+   * - `bad-params`: 400 to a known method's params (count, types, lengths,
+   *   hex numbers, hello members, "Bad protocol request"), method set;
+   * - `notification`: an id-less message other than `mining.bye`,
+   *   `mining.reconnect` and `mining.noop` (no reply; counted as an error).
+   * `reason` is the error reply's message when there is one ("Bad request:
+   * mining.submit takes [jobId, minerNonce, workerToken], got 2 parameters").
+   *
+   * @see stratum-core MalformedMessage; EIP-1571 (specs/003_fafafa51dc5fa36a.txt
+   *   "Responses", "Conventions"); facts/ethash.md §1.3; src/errors.ts
+   */
+  malformed?(message: MalformedMessage): void;
 }
 
 /** Options of an EthStratumServerSession. */

@@ -1,5 +1,5 @@
-import { eip1571Codec, gzipLineCodec, lazyChildLogger, LodeError, silentLogger } from '@lode/stratum-core';
-import type { Eip1571Params, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, RpcId, RpcPeer } from '@lode/stratum-core';
+import { eip1571Codec, gzipLineCodec, invalidLineShape, lazyChildLogger, LodeError, reportMalformed, silentLogger } from '@lode/stratum-core';
+import type { Eip1571Params, IncomingNotification, IncomingRequest, InvalidLine, LodeLogger, MalformedKind, RpcId, RpcPeer } from '@lode/stratum-core';
 import type { Observable } from 'rxjs';
 import { ReplaySubject, Subscription, take, takeUntil } from 'rxjs';
 import { countsTowardMaxErrors, ethError, EthStratumErrors } from '../errors';
@@ -164,6 +164,10 @@ const LOG_BINDINGS = { dialect: 'ethstratum', side: 'server' };
  * - `mining.bye` from the miner closes the connection and reports `bye:
  *   true` (the session is abandoned); `mining.reconnect` from a miner is ignored.
  * - Every subscription ends when the peer closes; `handler.closed` is called once.
+ * - Every malformed message (overlong or undecodable line, unknown method,
+ *   400 to a request, refused notification) is told to `handler.malformed`
+ *   once, right after its error reply and before it counts toward
+ *   `maxErrors`; share rejections never are (see EthStratumServerHandler.malformed).
  *
  * @see specs/003_fafafa51dc5fa36a.txt; facts/ethash.md §1.3 and §1.6
  */
@@ -418,19 +422,24 @@ export class EthStratumServerSession {
     const handler = METHODS.get(method);
     this.countRequest(handler === undefined ? ETH_UNKNOWN_METHOD_KEY : method);
     let reply: MethodReply;
+    // What the reply tells handler.malformed; the method handlers mark their own (malformedReply).
+    let malformed: MalformedKind | undefined;
     if (method !== EthMethods.HELLO && this.state.hello === undefined) {
       reply = fail(EthStratumErrors.BAD_REQUEST, `mining.hello must be the first request, got ${show(method)}`);
+      malformed = handler === undefined ? 'unknown-method' : 'not-request';
     } else if (handler === undefined) {
       reply = fail(EthStratumErrors.METHOD_NOT_FOUND, `unknown method ${show(method)}`);
+      malformed = 'unknown-method';
     } else {
       try {
         reply = await handler(this.ctx, params);
+        malformed = reply.malformed;
       } catch (err) {
         this.logger.error({ err, method }, 'method handler threw');
         reply = fail(EthStratumErrors.INTERNAL, `${method} failed`);
       }
     }
-    this.write(id, reply);
+    this.write(id, reply, malformed, method);
     reply.after?.();
     this.flushHeldJob();
   }
@@ -448,9 +457,12 @@ export class EthStratumServerSession {
       case EthMethods.NOOP:
         // A keepalive sent without an id: resetting the idle timer was all it asked.
         return;
-      default:
+      default: {
         this.logger.debug({ method: show(method) }, 'notification from the miner refused');
-        this.countError(`notification ${show(method)} is not one a miner may send`);
+        const why = `notification ${show(method)} is not one a miner may send`;
+        reportMalformed(this.handler, this.logger, 'notification', why, method);
+        this.countError(why);
+      }
     }
   }
 
@@ -476,25 +488,48 @@ export class EthStratumServerSession {
     // The transport closes itself right after; an EIP-1571 error needs an id, which an overlong line has not.
     this.framingErrorCount++;
     this.logger.warn({ err: err.message }, 'overlong line from the miner');
+    reportMalformed(this.handler, this.logger, 'overlong', err.message);
   }
 
   private answerInvalid(bad: InvalidLine): void {
     if (this.isClosed) return;
     if (this.gzipActive && looksPlain(bad.line)) {
-      this.close('plain-text line after encoding gzip was negotiated');
+      const why = 'plain-text line after encoding gzip was negotiated';
+      this.reportInvalid(bad.line, why);
+      this.close(why);
       return;
     }
     if (bad.code === undefined || bad.id === null) {
       // A response to nothing we asked, or a line whose id cannot be read: there is nobody to answer.
       this.logger.debug({ id: bad.id, reason: bad.reason }, 'invalid line from the miner cannot be answered');
+      // The codec gives every line it refuses code 400: without one, and with an id, RpcPeer found a response that matches no request of ours (not malformed).
+      if (bad.code !== undefined || bad.id === null) this.reportInvalid(bad.line, bad.reason);
       this.countError(bad.reason);
       return;
     }
     const body = bad.code === EthStratumErrors.BAD_REQUEST.code ? ethError(EthStratumErrors.BAD_REQUEST, bad.reason) : { code: bad.code, message: bad.reason };
-    this.write(bad.id, { error: body });
+    if (this.handler.malformed === undefined) {
+      this.write(bad.id, { error: body });
+      return;
+    }
+    const shape = invalidLineShape(bad.line);
+    this.write(bad.id, { error: body }, shape.kind === 'not-json' ? 'not-json' : 'not-request', shape.method);
   }
 
-  private write(id: RpcId, reply: MethodReply): void {
+  /** Reports a line the codec refused: `not-json`, else `not-request` (a response-shaped line the codec refused included). */
+  private reportInvalid(line: string, reason: string): void {
+    if (this.handler.malformed === undefined) return;
+    const shape = invalidLineShape(line);
+    reportMalformed(this.handler, this.logger, shape.kind === 'not-json' ? 'not-json' : 'not-request', reason, shape.method);
+  }
+
+  /**
+   * Writes the one reply of a request. `malformed`: the error reply refuses
+   * a malformed message, reported to `handler.malformed` (with `method`, the
+   * reply's message as reason) right after it is written and before it
+   * counts toward maxErrors (whose close would come first otherwise).
+   */
+  private write(id: RpcId, reply: MethodReply, malformed?: MalformedKind, method?: string): void {
     if (this.isClosed) return;
     if ('result' in reply) {
       try {
@@ -513,6 +548,7 @@ export class EthStratumServerSession {
       this.logger.error({ err, id, code }, 'error reply could not be encoded');
       this.peer.respondError(id, ethError(EthStratumErrors.INTERNAL));
     }
+    if (malformed !== undefined) reportMalformed(this.handler, this.logger, malformed, reply.error.message, method);
     if (countsTowardMaxErrors(code)) this.countError(reply.error.message);
   }
 

@@ -173,6 +173,19 @@ export const SPEC = {
   reconnectPortHex: 'd80',
 } as const;
 
+/** A logger that keeps its errors (bindings merged, as lazyChildLogger passes them). */
+export function errorLog(): { logger: LodeLogger; errors: unknown[][] } {
+  const errors: unknown[][] = [];
+  const logger: LodeLogger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: (...args: unknown[]) => errors.push(args),
+    child: () => logger,
+  };
+  return { logger, errors };
+}
+
 /** A logger that keeps its warnings (bindings merged, as lazyChildLogger passes them). */
 export function warnings(): { logger: LodeLogger; warned: unknown[][] } {
   const warned: unknown[][] = [];

@@ -1,6 +1,6 @@
 import { EthStratumErrors } from '../../errors';
 import { show } from '../../messages/show';
-import { fail, handlerFailure, ok } from '../method-context';
+import { fail, handlerFailure, malformedReply, ok } from '../method-context';
 import type { EthServerMethodContext, MethodReply } from '../method-context';
 import { isReply, readStringParams } from '../read-params';
 import { tokenFor } from './tokens';
@@ -28,7 +28,7 @@ export async function handleAuthorize(ctx: EthServerMethodContext, params: unkno
   if (isReply(read)) return read;
   const [workerName, password] = read;
   if (workerName.length === 0 || workerName.length > MAX_WORKER_NAME) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.authorize worker name is ${workerName.length} characters, expected 1..${MAX_WORKER_NAME}`);
+    return malformedReply(`mining.authorize worker name is ${workerName.length} characters, expected 1..${MAX_WORKER_NAME}`);
   }
   const { state, options } = ctx;
   if (state.subscribe !== 'done') return fail(EthStratumErrors.NOT_SUBSCRIBED, 'send mining.subscribe first');

@@ -1,7 +1,7 @@
 import { parseHexNumber, toHexNumber } from '@lode/stratum-core';
 import { EthStratumErrors } from '../../errors';
 import { show } from '../../messages/show';
-import { fail, handlerFailure, ok } from '../method-context';
+import { fail, handlerFailure, malformedReply, ok } from '../method-context';
 import type { EthServerMethodContext, MethodReply } from '../method-context';
 import { isReply, readStringParams } from '../read-params';
 
@@ -35,9 +35,9 @@ export async function handleHashrate(ctx: EthServerMethodContext, params: unknow
   try {
     hashrate = parseHexNumber(hashrateHex);
   } catch (err) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.hashrate parameter 1 (hashrate): ${(err as Error).message}`);
+    return malformedReply(`mining.hashrate parameter 1 (hashrate): ${(err as Error).message}`);
   }
-  if (hashrate > MAX_HASHRATE) return fail(EthStratumErrors.BAD_REQUEST, 'mining.hashrate parameter 1 (hashrate) is over 32 bytes');
+  if (hashrate > MAX_HASHRATE) return malformedReply('mining.hashrate parameter 1 (hashrate) is over 32 bytes');
 
   const now = options.now();
   const last = state.lastHashrateAt.get(workerName);

@@ -3,14 +3,13 @@ import { ethError, EthStratumErrors } from '../../errors';
 import { encodeHelloResult, MAX_HELLO_STRING } from '../../messages/hello';
 import { ETH_STRATUM_PROTO } from '../../messages/methods';
 import { isRecord, show } from '../../messages/show';
-import { fail, ok } from '../method-context';
+import { malformedReply, ok } from '../method-context';
 import type { EthServerMethodContext, MethodReply } from '../method-context';
 
 function readText(params: Record<string, unknown>, name: string): string | MethodReply {
   const value = params[name];
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_HELLO_STRING) {
-    return fail(
-      EthStratumErrors.BAD_REQUEST,
+    return malformedReply(
       `mining.hello member ${name} is ${show(value)}, expected a string of 1..${MAX_HELLO_STRING} characters`,
     );
   }
@@ -33,15 +32,16 @@ function readText(params: Record<string, unknown>, name: string): string | Metho
  */
 export function handleHello(ctx: EthServerMethodContext, params: unknown): MethodReply {
   const { state, options } = ctx;
-  if (state.hello !== undefined) return fail(EthStratumErrors.BAD_REQUEST, 'mining.hello was already answered on this connection');
+  if (state.hello !== undefined) return malformedReply('mining.hello was already answered on this connection', 'not-request');
   if (!isRecord(params)) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.hello takes an object {agent, host, port, proto}, got ${show(params)}`);
+    return malformedReply(`mining.hello takes an object {agent, host, port, proto}, got ${show(params)}`);
   }
   const proto = params['proto'];
   if (proto !== ETH_STRATUM_PROTO) {
     const detail = `proto ${show(proto)} is not "${ETH_STRATUM_PROTO}"`;
     return {
       error: ethError(EthStratumErrors.BAD_PROTOCOL, detail),
+      malformed: 'bad-params',
       after: () => ctx.close(`mining.hello refused: ${detail}`),
     };
   }
@@ -53,10 +53,10 @@ export function handleHello(ctx: EthServerMethodContext, params: unknown): Metho
   try {
     port = parseHexNumber(params['port']);
   } catch (err) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.hello member port: ${(err as Error).message}`);
+    return malformedReply(`mining.hello member port: ${(err as Error).message}`);
   }
   if (port < 1n || port > 65535n) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.hello member port ${show(params['port'])} is not a TCP port (1..ffff)`);
+    return malformedReply(`mining.hello member port ${show(params['port'])} is not a TCP port (1..ffff)`);
   }
 
   state.hello = { agent, host, port: Number(port), proto };

@@ -2,7 +2,7 @@ import { EthStratumErrors, rejectionToError } from '../../errors';
 import { MAX_JOB_ID_LENGTH } from '../../messages/notify';
 import { NONCE_BYTES } from '../../messages/methods';
 import { show } from '../../messages/show';
-import { fail, handlerFailure, ok } from '../method-context';
+import { fail, handlerFailure, malformedReply, ok } from '../method-context';
 import type { EthServerMethodContext, MethodReply } from '../method-context';
 import { isReply, readStringParams } from '../read-params';
 import type { EthSubmitRequest } from '../server-handler';
@@ -30,7 +30,7 @@ export async function handleSubmit(ctx: EthServerMethodContext, params: unknown)
   if (isReply(read)) return read;
   const [jobId, nonceHex, token] = read;
   if (jobId.length === 0 || jobId.length > MAX_JOB_ID_LENGTH) {
-    return fail(EthStratumErrors.BAD_REQUEST, `mining.submit job id is ${jobId.length} characters, expected 1..${MAX_JOB_ID_LENGTH}`);
+    return malformedReply(`mining.submit job id is ${jobId.length} characters, expected 1..${MAX_JOB_ID_LENGTH}`);
   }
   const { state } = ctx;
   if (state.subscribe !== 'done') return fail(EthStratumErrors.NOT_SUBSCRIBED, 'send mining.subscribe first');

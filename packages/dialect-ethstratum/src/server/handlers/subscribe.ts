@@ -1,7 +1,7 @@
 import { EthStratumErrors } from '../../errors';
 import { checkExtranonce } from '../../messages/mining-set';
 import { show } from '../../messages/show';
-import { fail, handlerFailure, ok } from '../method-context';
+import { fail, handlerFailure, malformedReply, ok } from '../method-context';
 import type { EthServerMethodContext, MethodReply } from '../method-context';
 import type { EthSubscribeResult } from '../server-handler';
 import { tokenFor } from './tokens';
@@ -54,10 +54,9 @@ function resultProblem(result: EthSubscribeResult, requested: string | undefined
  */
 export async function handleSubscribe(ctx: EthServerMethodContext, params: unknown): Promise<MethodReply> {
   const { state, options } = ctx;
-  if (state.subscribe !== 'none') return fail(EthStratumErrors.BAD_REQUEST, 'mining.subscribe was already answered on this connection');
+  if (state.subscribe !== 'none') return malformedReply('mining.subscribe was already answered on this connection', 'not-request');
   if (params !== undefined && (typeof params !== 'string' || params.length === 0 || params.length > MAX_SESSION_ID || !PRINTABLE.test(params))) {
-    return fail(
-      EthStratumErrors.BAD_REQUEST,
+    return malformedReply(
       `mining.subscribe params is ${show(params)}, expected no params (new session) or a session id of 1..${MAX_SESSION_ID} characters`,
     );
   }
