@@ -5,7 +5,7 @@ import { ES1_MAX_EXTRANONCE_BYTES, ETH_DIALECT_SCHEMES } from '@lode/dialect-eth
 import { formatHashrate } from '@lode/mining';
 import { discoverPlugins, loadPlugins, selectCoin } from '@lode/plugin-api';
 import { BanManager, PoolEngine, poolEngineModule, SESSION_STORE, SHARE_STORE } from '@lode/pool-engine';
-import { LodeError, type LodeLogger } from '@lode/stratum-core';
+import { LodeError, type LodeLogger, type MalformedKind } from '@lode/stratum-core';
 import { validateCoinSection } from '../config/load-config';
 import type { PoolConfig, ProtectionConfig } from '../config/pool-config';
 import type { PortProtectionOptions } from '../ports/port-protection';
@@ -121,13 +121,14 @@ export async function startPool(config: PoolConfig, logger: LodeLogger, appDir: 
     const plugin = selectCoin(coins, portConfig.coin);
     const mask = plugin.versionRollingMask?.(config.coins[portConfig.coin] ?? {}) ?? 0;
     const portLog = logger.child({ port: portConfig.name });
+    const portProtection = metrics === undefined ? protection : { ...protection, malformed: (kind: MalformedKind) => metrics.malformed(portConfig.name, kind) };
     let port: StratumPort;
     if (portConfig.dialect === 'ethstratum') {
-      port = new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, { protection });
+      port = new EthStratumPort(portConfig, engine, plugin.diff1Target, portLog, config.log.shares, { protection: portProtection });
     } else if (portConfig.dialect === 'warthog') {
-      port = new WarthogPort(portConfig, engine, portLog, config.log.shares, { protection });
+      port = new WarthogPort(portConfig, engine, portLog, config.log.shares, { protection: portProtection });
     } else {
-      port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, { protection });
+      port = new BitcoinPort(portConfig, engine, portLog, config.log.shares, mask, { protection: portProtection });
     }
     // Refused connections (PROXY header, limits, bans) are logged by the port's StratumServer on portLog, with the reason.
     metrics?.addPort(portConfig.name, port.refused$);

@@ -8,7 +8,7 @@ import { MAX_USER_AGENTS } from '@lode/observability';
 import { PoolMetrics } from './pool-metrics';
 
 describe('PoolMetrics', () => {
-  it('counts bans by rule, banned addresses now, refused connections by port and kind, and escalation steps', async () => {
+  it('counts bans by rule, banned addresses now, refused connections and malformed messages by port and kind, and escalation steps', async () => {
     const metrics = new PoolMetrics();
     let now = 1_000_000;
     const bans = new BanManager({ now: () => now, authFailures: { max: 1, windowSeconds: 60, banSeconds: 30 } });
@@ -22,6 +22,9 @@ describe('PoolMetrics', () => {
     refused.next({ peer: undefined, kind: 'proxy-header', reason: 'no PROXY header' });
     metrics.escalated('resend-work');
     metrics.escalated('drop');
+    metrics.malformed('main', 'not-json');
+    metrics.malformed('main', 'not-json');
+    metrics.malformed('eth', 'notification');
     let text = (await metrics.scrape()).body;
     expect(text).toContain('lode_pool_bans_total{rule="manual"} 1');
     expect(text).toContain('lode_pool_bans_total{rule="auth-failures"} 1');
@@ -30,6 +33,8 @@ describe('PoolMetrics', () => {
     expect(text).toContain('lode_pool_refused_connections_total{port="main",kind="proxy-header"} 1');
     expect(text).toContain('lode_pool_reject_escalations_total{action="resend-work"} 1');
     expect(text).toContain('lode_pool_reject_escalations_total{action="drop"} 1');
+    expect(text).toContain('lode_pool_malformed_messages_total{port="main",kind="not-json"} 2');
+    expect(text).toContain('lode_pool_malformed_messages_total{port="eth",kind="notification"} 1');
     now += 45_000; // the auth-failure ban (30 s) is over, the manual one (60 s) is not
     text = (await metrics.scrape()).body;
     expect(text).toContain('lode_pool_banned_addresses 1');

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { FANOUT_BUCKETS, SHARE_VALIDATION_BUCKETS, UserAgentLabels } from '@lode/observability';
 import type { Observable, Subscription } from 'rxjs';
 import type { BanManager, EngineMetrics, EscalationAction, PoolEngine } from '@lode/pool-engine';
-import type { RefusedConnection } from '@lode/stratum-core';
+import type { MalformedKind, RefusedConnection } from '@lode/stratum-core';
 import { nodeRpcTargets, observeNodeRpc } from './node-rpc-observer';
 import { observeRedisCommands } from './redis-command-observer';
 import type { PortOpRecorder } from './timed-port';
@@ -46,6 +46,7 @@ export class PoolMetrics {
   private nodeRpcObserved = false;
   private readonly bansTotal: Counter<'rule'>;
   private readonly refused: Counter<'port' | 'kind'>;
+  private readonly malformedMessages: Counter<'port' | 'kind'>;
   private readonly escalations: Counter<'action'>;
   private readonly subscriptions: Subscription[] = [];
   private banList: BanManager | undefined;
@@ -184,6 +185,12 @@ export class PoolMetrics {
       labelNames: ['port', 'kind'],
       registers,
     });
+    this.malformedMessages = new Counter({
+      name: 'lode_pool_malformed_messages_total',
+      help: 'malformed messages from miners, by port and kind (overlong, not-json, not-request, unknown-method, bad-params, notification)',
+      labelNames: ['port', 'kind'],
+      registers,
+    });
     this.escalations = new Counter({
       name: 'lode_pool_reject_escalations_total',
       help: "ckpool's reject escalation steps taken on sessions whose shares are all invalid, by action (resend-work, reconnect, drop)",
@@ -203,6 +210,14 @@ export class PoolMetrics {
   /** Counts a port's refused connections by kind (StratumServer `refused$`). Ended by `close()`. */
   addPort(port: string, refused$: Observable<RefusedConnection>): void {
     this.subscriptions.push(refused$.subscribe((r) => this.refused.inc({ port, kind: r.kind })));
+  }
+
+  /**
+   * Counts one malformed message on `port` by kind (PortProtectionOptions.malformed;
+   * kinds: stratum-core MalformedKind).
+   */
+  malformed(port: string, kind: MalformedKind): void {
+    this.malformedMessages.inc({ port, kind });
   }
 
   /** Counts one reject escalation step (PortProtectionOptions.escalated). */

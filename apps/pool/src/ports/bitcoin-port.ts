@@ -18,11 +18,11 @@ import {
   StratumServer,
   type CloseInfo,
   type LodeLogger,
+  type MalformedMessage,
   type RefusedConnection,
   type StratumConnection,
 } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
-import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
 import { PortProtection, type ConnectionGuard, type EscalationActions, type PortOptions } from './port-protection';
 import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
@@ -160,7 +160,6 @@ class BitcoinConnection implements BitcoinServerHandler, EscalationActions {
   readonly dialect: BitcoinServerSession;
   private readonly log: LodeLogger;
   private readonly guard: ConnectionGuard;
-  private readonly watch: MalformedWatch;
   private readonly counters: PortCounters;
   private readonly live: Set<BitcoinConnection>;
   private readonly logShares: boolean;
@@ -184,11 +183,8 @@ class BitcoinConnection implements BitcoinServerHandler, EscalationActions {
         allowWithoutConfigure: config.versionRolling.allowWithoutConfigure,
       },
     });
-    const dialect = this.dialect;
-    this.watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => this.guard.malformed(n));
     this.guard.attach(this);
     this.session.onEvent((event) => this.onEvent(event));
-    if (dialect.isClosed) this.watch.stop();
   }
 
   async subscribe(req: SubscribeRequest): Promise<SubscribeResult> {
@@ -244,10 +240,12 @@ class BitcoinConnection implements BitcoinServerHandler, EscalationActions {
     this.log.info({ ...info }, 'miner info');
   }
 
+  malformed(message: MalformedMessage): void {
+    this.guard.malformed(message);
+  }
+
   closed(info: CloseInfo): void {
     this.live.delete(this);
-    // Called from inside the dialect's constructor when the peer is gone already.
-    this.watch?.stop();
     this.guard.closed();
     void this.session.close();
     this.log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');

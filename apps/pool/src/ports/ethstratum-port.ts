@@ -1,7 +1,6 @@
 import type { Observable } from 'rxjs';
 import {
   ClassicErrorCodes,
-  classicRejectionCode,
   detectEthDialect,
   ES1_MAX_EXTRANONCE_BYTES,
   ethCodecFor,
@@ -9,7 +8,6 @@ import {
   ETH_DIALECTS,
   ETH_FIRST_METHODS,
   EthStratumServerSession,
-  rejectionEntry,
   type EthClassicDialect,
   type EthClassicServerJob,
   type EthClassicServerHandler,
@@ -33,7 +31,6 @@ import {
   type StratumConnection,
 } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
-import { classicMalformedTotal, es2MalformedTotal, MalformedWatch } from './malformed-watch';
 import { PortProtection, type ConnectionGuard, type PortOptions } from './port-protection';
 import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
@@ -73,7 +70,6 @@ interface LiveBase {
   session: MinerSession;
   /** counts the connection's shares, malformed messages and refused authorisations (bans, reject escalation) */
   guard: ConnectionGuard;
-  watch: MalformedWatch | undefined;
   /** the extranonce the session's next jobs carry (ES2 mining.set, ES1 subscribe reply / set_extranonce), raw bytes */
   extranonce: Buffer | undefined;
   accepted: number;
@@ -136,8 +132,8 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
  *
  * Protection (issue 10; PortProtection): banned addresses are refused on
  * connect; share verdicts, refused authorisations and malformed messages
- * (first lines no dialect starts with; then invalid lines, unknown methods
- * and wrong params, from the sessions' counters, see MalformedWatch) count
+ * (first lines no dialect starts with; then what the dialect session reports
+ * to its handler's `malformed`: invalid lines, unknown methods, wrong params) count
  * against the connection's address. ckpool's reject escalation re-sends the
  * current job with clean true; its reconnect step is ES2's `mining.reconnect`
  * to `publicHost` (or the port's host when not a wildcard) and this port,
@@ -264,7 +260,7 @@ export class EthStratumPort implements StratumPort {
       if ('error' in detection) {
         undetected++;
         this.counters.undetectedLines++;
-        guard.malformed();
+        guard.malformed({ kind: detection.kind, reason: detection.error });
         log.debug({ reason: detection.error, lines: undetected }, 'first line names no Ethereum stratum dialect');
         refuse(detection.id, `${detection.error}; expected ${ETH_FIRST_METHODS} first`);
         if (undetected >= MAX_UNDETECTED_LINES) {
@@ -331,9 +327,9 @@ export class EthStratumPort implements StratumPort {
         const ours = this.workerHashrates().get(req.workerName);
         return ours === undefined ? undefined : BigInt(Math.round(ours));
       },
+      malformed: (message) => guard.malformed(message),
       closed: (info) => {
         this.live.delete(entry);
-        entry.watch?.stop();
         guard.closed();
         void session.close({ abandon: info.bye });
         log.info({ reason: info.reason, byPeer: info.byPeer, bye: info.bye }, 'miner disconnected');
@@ -353,7 +349,6 @@ export class EthStratumPort implements StratumPort {
       session,
       dialect,
       guard,
-      watch: undefined,
       lastJob: undefined,
       extranonce: undefined,
       accepted: 0,
@@ -361,7 +356,6 @@ export class EthStratumPort implements StratumPort {
       rejected: 0,
     };
     this.live.add(entry);
-    entry.watch = new MalformedWatch(peer, (seen) => es2MalformedTotal(dialect.counters, seen), (n) => guard.malformed(n));
     const reconnectHost = this.config.publicHost ?? (WILDCARD_HOSTS.has(this.config.host) ? undefined : this.config.host);
     guard.attach({
       resendWork: () => {
@@ -398,7 +392,6 @@ export class EthStratumPort implements StratumPort {
       };
       dialect.sendJob(entry.lastJob);
     });
-    if (dialect.isClosed) entry.watch.stop();
   }
 
   /**
@@ -440,9 +433,9 @@ export class EthStratumPort implements StratumPort {
       hashrate: (req) => {
         log.debug({ worker: req.workerName, hashrate: req.hashrate.toString(), id: req.id }, 'miner reported its hashrate');
       },
+      malformed: (message) => guard.malformed(message),
       closed: (info) => {
         this.live.delete(entry);
-        entry.watch?.stop();
         guard.closed();
         // none of these dialects can resume a session: its extranonce1 is free at once
         void session.close({ abandon: true });
@@ -455,7 +448,6 @@ export class EthStratumPort implements StratumPort {
       session,
       dialect,
       guard,
-      watch: undefined,
       lastJob: undefined,
       extranonce: undefined,
       accepted: 0,
@@ -463,7 +455,6 @@ export class EthStratumPort implements StratumPort {
       rejected: 0,
     };
     this.live.add(entry);
-    entry.watch = new MalformedWatch(peer, (seen) => classicMalformedTotal(dialect.counters, seen), (n) => guard.malformed(n));
     guard.attach({
       resendWork: () => {
         if (entry.lastJob === undefined) return false;
@@ -500,9 +491,6 @@ export class EthStratumPort implements StratumPort {
         dialect.close(`job ${event.job.id} does not fit ${ETH_DIALECT_NAMES[kind]}: ${(e as Error).message}`);
       }
     });
-    if (dialect.isClosed) {
-      entry.watch.stop();
-    }
   }
 
   /** asks the engine session to authorize a worker and logs the answer (every dialect) */
@@ -555,7 +543,6 @@ export class EthStratumPort implements StratumPort {
       this.counters.sharesRejected++;
       entry.rejected++;
       log[level]({ worker: workerName, job: jobId, reason: verdict.reason, detail: verdict.message }, 'share rejected');
-      entry.watch?.noteRejection(entry.kind === 'es2' ? rejectionEntry(verdict.reason).code : classicRejectionCode(verdict.reason));
     }
     entry.guard.share(verdict);
   }

@@ -314,6 +314,41 @@ describe('pool port protection (issue 10)', () => {
     });
   });
 
+  describe('malformed messages, as the dialect sessions report them', () => {
+    it('tells the port\'s malformed observer each one once, by kind, and never a rejected share (Stratum v1)', async () => {
+      const kinds: string[] = [];
+      const { at } = await listen(new BitcoinPort(testPortConfig('bitcoin'), await engine('bitcoin'), silentLogger, false, 0, { protection: { malformed: (k) => kinds.push(k) } }));
+      const m = await miner(at);
+      const jobId = await handshake(m);
+      m.send({ id: 3, method: 'mining.submit', params: ['w', jobId, '00000000', '504e86b9', '00000001'] });
+      expect(await m.until((l) => l['id'] === 3)).toMatchObject({ result: null, error: [23, expect.any(String), null] });
+      m.send('{"id":4,"method":"mining.submit","params":[');
+      m.send({ id: 5, method: 'mining.frobnicate', params: [] });
+      m.send({ id: 6, method: 'mining.submit', params: ['w'] });
+      m.send({ id: 7, params: [] });
+      expect(await m.until((l) => l['id'] === 7)).toMatchObject({ error: [-32600, expect.any(String), null] });
+      // JSON-RPC 2.0 §5.1: -32700 parse error, -32601 method not found, -32602 invalid params, -32600 invalid request
+      expect(kinds).toEqual(['not-json', 'unknown-method', 'bad-params', 'not-request']);
+    });
+
+    it('counts plain stratum\'s unanswerable lines too (an id-less message, a line that is not JSON), which the error counters could not tell from share rejections', async () => {
+      const { bans, events } = banList({ malformedMessages: { max: 2, windowSeconds: 60, banSeconds: 60 } });
+      const kinds: string[] = [];
+      const { at } = await listen(
+        new EthStratumPort(testPortConfig('ethstratum'), await engine('ethstratum', 2), 1n << 256n, silentLogger, false, { protection: { bans, malformed: (k) => kinds.push(k) } }),
+      );
+      const m = await miner(at);
+      m.send({ id: 1, method: 'mining.subscribe', params: [] });
+      await m.until((l) => l['id'] === 1);
+      m.send({ method: 'mining.frobnicate', params: [] });
+      m.send('not json');
+      m.send({ id: 2, method: 'mining.frobnicate', params: [] });
+      await m.closed;
+      expect(kinds).toEqual(['notification', 'not-json', 'unknown-method']);
+      expect(events.map((e) => [e.address, e.rule, e.reason])).toEqual([['127.0.0.1', 'malformed-messages', 'more than 2 malformed messages in 60 s']]);
+    });
+  });
+
   describe('EthStratumPort: malformed messages', () => {
     it('counts first lines no dialect starts with toward the malformed-message ban', async () => {
       const { bans, events } = banList({ malformedMessages: { max: 2, windowSeconds: 60, banSeconds: 60 } });

@@ -8,7 +8,7 @@ import {
   type EscalationAction,
   type RejectEscalationOptions,
 } from '@lode/pool-engine';
-import type { AdmitConnection, LodeLogger, PeerAddress, TlsCertificate, TlsCertificateFiles } from '@lode/stratum-core';
+import type { AdmitConnection, LodeLogger, MalformedKind, MalformedMessage, PeerAddress, TlsCertificate, TlsCertificateFiles } from '@lode/stratum-core';
 
 /**
  * What a port is given besides its config: the pool's shared ban list and
@@ -29,6 +29,12 @@ export interface PortProtectionOptions {
   escalation?: RejectEscalationOptions | false;
   /** told of every escalation step taken (metrics) */
   escalated?: (action: EscalationAction) => void;
+  /**
+   * told of every malformed message a connection of the port sent, by kind
+   * (metrics: `lode_pool_malformed_messages_total`); the ethstratum port's
+   * first lines that name no dialect count as `not-json` or `not-request`
+   */
+  malformed?: (kind: MalformedKind) => void;
 }
 
 /**
@@ -93,7 +99,7 @@ export class PortProtection {
   guard(remoteAddress: string | undefined, log: LodeLogger, close: (reason: string) => void): ConnectionGuard {
     const address = normalizeAddress(remoteAddress ?? 'unknown');
     const escalation = this.options.escalation === undefined || this.options.escalation === false ? undefined : new RejectEscalation(this.options.escalation);
-    const guard = new ConnectionGuard(address, this.options.bans, escalation, log, close, () => this.release(guard), this.options.escalated);
+    const guard = new ConnectionGuard(address, this.options.bans, escalation, log, close, () => this.release(guard), this.options);
     let set = this.byAddress.get(address);
     if (set === undefined) this.byAddress.set(address, (set = new Set()));
     set.add(guard);
@@ -130,7 +136,8 @@ export class ConnectionGuard {
     private readonly log: LodeLogger,
     private readonly close: (reason: string) => void,
     private readonly onClosed: () => void,
-    private readonly onEscalated?: (action: EscalationAction) => void,
+    /** the port's `escalated` and `malformed` observers */
+    private readonly observers: Pick<PortProtectionOptions, 'escalated' | 'malformed'> = {},
   ) {}
 
   /** Gives the guard the session's escalation actions (once the dialect session exists). */
@@ -151,10 +158,17 @@ export class ConnectionGuard {
     if (action !== undefined) this.escalate(action);
   }
 
-  /** Counts `count` malformed messages (unparseable lines, unknown methods, wrong params). */
-  malformed(count = 1): void {
-    if (this.isClosed || count <= 0) return;
-    this.bans?.recordMalformed(this.address, count);
+  /**
+   * Counts one malformed message (a dialect session's `malformed` callback:
+   * an overlong or unparseable line, an unknown method, wrong params, a
+   * notification the dialect refuses) toward the malformed-message ban rule,
+   * and tells the port's `malformed` observer. Logged at debug.
+   */
+  malformed(message: MalformedMessage): void {
+    if (this.isClosed) return;
+    this.log.debug({ kind: message.kind, method: message.method, reason: message.reason }, 'malformed message');
+    this.observers.malformed?.(message.kind);
+    this.bans?.recordMalformed(this.address, 1);
   }
 
   /** Counts one refused authorisation. */
@@ -183,7 +197,7 @@ export class ConnectionGuard {
     if (actions === undefined) return;
     const since = this.escalation?.invalidSince;
     const detail = { action, invalidSince: since === undefined ? undefined : new Date(since).toISOString() };
-    this.onEscalated?.(action);
+    this.observers.escalated?.(action);
     switch (action) {
       case 'resend-work':
         if (actions.resendWork()) this.log.info(detail, 'reject escalation: every share invalid, current job re-sent with clean-jobs');

@@ -4,7 +4,6 @@ import type { MinerSession, PoolEngine } from '@lode/pool-engine';
 import { classicCodec, lazyChildLogger, LodeError, RpcPeer, StratumServer, type LodeLogger, type RefusedConnection, type StratumConnection } from '@lode/stratum-core';
 import type { PortConfig } from '../config/pool-config';
 import type { ExtranonceMoveReport, PortCounters } from './bitcoin-port';
-import { jsonRpcMalformedTotal, MalformedWatch } from './malformed-watch';
 import { PortProtection, type PortOptions } from './port-protection';
 import { stratumServerOptions } from './server-options';
 import { sessionOptionsFor } from './session-options';
@@ -123,9 +122,9 @@ export class WarthogPort implements StratumPort {
         return verdict;
       },
       suggestDifficulty: (d) => session.suggestDifficulty(d),
+      malformed: (message) => guard.malformed(message),
       closed: (info) => {
         this.live.delete(entry);
-        watch.stop();
         guard.closed();
         void session.close();
         log.info({ reason: info.reason, byPeer: info.byPeer }, 'miner disconnected');
@@ -134,7 +133,6 @@ export class WarthogPort implements StratumPort {
     const dialect = new WarthogServerSession(peer, handler, { logger: log });
     const entry = { session, dialect };
     this.live.add(entry);
-    const watch = new MalformedWatch(peer, () => jsonRpcMalformedTotal(dialect.counters), (n) => guard.malformed(n));
     guard.attach({
       resendWork: () => {
         if (lastJob === undefined) return false;
@@ -169,6 +167,5 @@ export class WarthogPort implements StratumPort {
       };
       dialect.sendNotify(lastJob);
     });
-    if (dialect.isClosed) watch.stop();
   }
 }
