@@ -3,6 +3,11 @@
 // workspace packages resolved through the "@lode/source" export condition.
 module.exports = {
   testEnvironment: 'node',
+  // Jest's 5 s default is too tight for the specs that do real work (65,536
+  // EIP-1571 request ids, a miner CLI run of 3 s, real sockets) on a 2-core CI
+  // machine that runs several projects at once. A hung test still fails,
+  // after 30 s. Projects that need more set their own (e2e: 180 s).
+  testTimeout: 30000,
   testEnvironmentOptions: { customExportConditions: ['@lode/source', 'node', 'require', 'default'] },
   transform: {
     '^.+\\.[tj]s$': [
