@@ -25,6 +25,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
   moduleFileExtensions: ['ts', 'js', 'json', 'node'],
-  setupFiles: ['reflect-metadata'],
+  // reflect-metadata for inversify; a fixed fast-check seed unless fuzzing (jest.fuzz-seed.cjs)
+  setupFiles: ['reflect-metadata', require.resolve('./jest.fuzz-seed.cjs')],
   testMatch: ['**/?(*.)+(spec|test).ts'],
 };
