@@ -11,7 +11,7 @@ export { LineFramer } from './framing/line-framer';
 export type { LineFramerOptions } from './framing/line-framer';
 
 /* JSON-RPC */
-export { invalidLineShape, jsonRpcMalformedKind, MAX_MALFORMED_METHOD_CHARS, reportMalformed } from './rpc/malformed';
+export { invalidLineShape, jsonRpcMalformedKind, MAX_MALFORMED_METHOD_CHARS, reportJsonRpcErrorReply, reportMalformed } from './rpc/malformed';
 export type { InvalidLineShape, MalformedKind, MalformedMessage, MalformedSink } from './rpc/malformed';
 export type { RpcCodec, RpcErrorBody, RpcExtraMembers, RpcId, RpcMessage } from './rpc/messages';
 export { classicCodec, jsonRpc2Codec } from './rpc/classic-codec';

@@ -1,11 +1,9 @@
-import { invalidLineShape, jsonRpcMalformedKind, lazyChildLogger, reportMalformed, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
+import { invalidLineShape, lazyChildLogger, reportJsonRpcErrorReply, reportMalformed, silentLogger, StratumErrorCodes } from '@lode/stratum-core';
 import type {
   CloseInfo,
   InvalidLine,
   LodeError,
   LodeLogger,
-  MalformedKind,
-  RpcErrorBody,
   RpcId,
   RpcPeer,
 } from '@lode/stratum-core';
@@ -293,24 +291,9 @@ export class WarthogServerSession {
     this.write(id, reply);
     if ('result' in reply) {
       if (handler === handleSubscribe) this.gate.open();
-    } else if (this.handler.malformed !== undefined) {
-      this.reportReply(method, reply.error);
+    } else {
+      reportJsonRpcErrorReply(this.handler, this.logger, method, reply.error);
     }
-  }
-
-  /** Reports a request's error reply when its code says malformed (JSON-RPC 2.0 §5.1); share rejections (20..25) never are. */
-  private reportReply(method: string, error: RpcErrorBody): void {
-    const kind = jsonRpcMalformedKind(error.code);
-    if (kind !== undefined) this.reportMalformed(kind, error.message, method);
-  }
-
-  /**
-   * Calls `handler.malformed` once for one malformed message (see
-   * WarthogServerHandler.malformed); a throw is logged and ignored, like
-   * `handler.closed`'s. Does nothing for a handler without it.
-   */
-  private reportMalformed(kind: MalformedKind, reason: string, method?: string): void {
-    reportMalformed(this.handler, this.logger, kind, reason, method);
   }
 
   private onNotification(method: string, params: unknown[]): void {
@@ -333,7 +316,7 @@ export class WarthogServerSession {
       return;
     }
     this.write(id, fail(invalid.kind === 'not-json' ? StratumErrorCodes.PARSE_ERROR : StratumErrorCodes.INVALID_REQUEST, reason));
-    this.reportMalformed(invalid.kind, reason, invalid.method);
+    reportMalformed(this.handler, this.logger, invalid.kind, reason, invalid.method);
   }
 
   private write(id: RpcId, reply: MethodReply): void {
@@ -358,7 +341,7 @@ export class WarthogServerSession {
   private onFramingError(err: LodeError): void {
     this.framingErrorCount++;
     this.write(null, fail(StratumErrorCodes.INVALID_REQUEST, err.message));
-    this.reportMalformed('overlong', err.message);
+    reportMalformed(this.handler, this.logger, 'overlong', err.message);
   }
 
   private countRequest(key: string): void {

@@ -1,4 +1,4 @@
-import { invalidLineShape, jsonRpcMalformedKind, reportMalformed, type MalformedMessage } from './malformed';
+import { invalidLineShape, jsonRpcMalformedKind, reportJsonRpcErrorReply, reportMalformed, type MalformedMessage } from './malformed';
 import type { LodeLogger } from '../logger';
 
 /** a logger that keeps its error lines */
@@ -35,6 +35,19 @@ describe('malformed messages (stratum-core)', () => {
     expect([-32700, -32600, -32601, -32602].map(jsonRpcMalformedKind)).toEqual(['not-json', 'not-request', 'unknown-method', 'bad-params']);
     // Stratum v1 share rejections (20..25) and the internal error (-32603) are not malformed messages
     expect([20, 21, 22, 23, 24, 25, -32603, 400].map(jsonRpcMalformedKind)).toEqual(Array(8).fill(undefined));
+  });
+
+  it('reports a request\'s error reply by its JSON-RPC code, and never a share rejection', () => {
+    const seen: MalformedMessage[] = [];
+    const { logger } = errors();
+    const sink = { malformed: (m: MalformedMessage) => seen.push(m) };
+    reportJsonRpcErrorReply(sink, logger, 'mining.submit', { code: -32602, message: 'mining.submit takes 5 or 6 params, got 2' });
+    reportJsonRpcErrorReply(sink, logger, 'mining.submit', { code: 23, message: 'Low difficulty share' });
+    reportJsonRpcErrorReply(sink, logger, 'mining.frob', { code: -32601, message: 'Method not found' });
+    expect(seen).toEqual([
+      { kind: 'bad-params', method: 'mining.submit', reason: 'mining.submit takes 5 or 6 params, got 2' },
+      { kind: 'unknown-method', method: 'mining.frob', reason: 'Method not found' },
+    ]);
   });
 
   describe('reportMalformed', () => {

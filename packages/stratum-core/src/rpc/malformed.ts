@@ -84,6 +84,20 @@ export function jsonRpcMalformedKind(code: number): MalformedKind | undefined {
 }
 
 /**
+ * Reports a request's error reply to `sink.malformed` when its code is one
+ * of JSON-RPC 2.0 §5.1's malformed codes ({@link jsonRpcMalformedKind}),
+ * with the request's `method` and the reply's message as reason; any other
+ * code (a share rejection, an internal error) reports nothing. For the
+ * dialects whose malformed replies use only those codes (Stratum v1 in
+ * Lode, Warthog stratum).
+ */
+export function reportJsonRpcErrorReply(sink: MalformedSink, logger: LodeLogger, method: string, error: { code: number; message: string }): void {
+  if (sink.malformed === undefined) return;
+  const kind = jsonRpcMalformedKind(error.code);
+  if (kind !== undefined) reportMalformed(sink, logger, kind, error.message, method);
+}
+
+/**
  * What a line the codec could not decode was, read from its text:
  * - `not-json`: not JSON as received (JSON-RPC 2.0 §5.1 -32700);
  * - `response`: an object with `result` or `error` and no `method`, i.e. a
