@@ -16,6 +16,7 @@ export const GENERATOR_WORKSPACE: readonly string[] = [
   'tsconfig.base.json',
   'tsconfig.json',
   'jest.preset.js',
+  'jest.fuzz-seed.cjs',
   'eslint.config.mjs',
   'Cargo.toml',
   'Cargo.lock',
